@@ -1,0 +1,25 @@
+"""stakeflow: who owns what, who controls what, and who receives what.
+
+The public API (SPEC §9)::
+
+    import stakeflow as sf
+    sc = sf.load("scenario.yaml")
+    res = sf.waterfall(sc, exit_value="20M")   # exact: res.holders maps id -> Fraction
+"""
+
+from .engine import WaterfallResult, waterfall
+from .scenario import Scenario, ScenarioError, StakeflowError, load, loads, parse_number
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Scenario",
+    "ScenarioError",
+    "StakeflowError",
+    "WaterfallResult",
+    "__version__",
+    "load",
+    "loads",
+    "parse_number",
+    "waterfall",
+]

@@ -1,0 +1,13 @@
+"""The Typer application every command module registers on."""
+
+import typer
+
+app = typer.Typer(
+    name="stakeflow",
+    help="Who owns what, who controls what, and who receives what: exact waterfalls, "
+    "payoff curves, valuation and restructuring analysis of capital structures.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)

@@ -1,0 +1,72 @@
+"""What every command shares: loading with SPEC §8 errors, money formatting, JSON output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..scenario import Scenario, load
+from ..scenario.errors import StakeflowError
+
+console = Console()
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_BAD_INPUT = 2
+
+
+def fail(lines: list[str]) -> NoReturn:
+    """Report bad input (SPEC §8): one ``error:`` line per problem on stderr, exit status 2."""
+    for line in lines:
+        err_console.print(line, markup=False)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn stakeflow's own errors into SPEC §8 output; anything else is a bug and propagates."""
+    try:
+        yield
+    except StakeflowError as exc:
+        fail(exc.lines())
+
+
+def load_scenario(path: Path) -> Scenario:
+    with user_errors():
+        return load(path)
+
+
+def emit_json(doc: Any) -> None:
+    """Exactly one JSON document on stdout."""
+    sys.stdout.write(json.dumps(doc, indent=1, allow_nan=False) + "\n")
+
+
+def money(x: Fraction | float, currency: str = "", decimals: int = 2) -> str:
+    v = float(x)
+    s = f"{v:,.{decimals}f}"
+    return f"{currency} {s}" if currency else s
+
+
+def pct(x: Fraction | float) -> str:
+    return f"{float(x):.2%}"
+
+
+def table(title: str, columns: list[str], rows: list[list[str]], right_from: int = 1) -> Table:
+    t = Table(title=title, title_justify="left", header_style="bold")
+    for i, c in enumerate(columns):
+        t.add_column(c, justify="right" if i >= right_from else "left")
+    for r in rows:
+        t.add_row(*r)
+    return t
+
+
+def parse_list(text: str, parse: Callable[[str], Any]) -> list[Any]:
+    return [parse(part) for part in text.split(",") if part.strip()]

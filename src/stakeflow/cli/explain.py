@@ -1,0 +1,56 @@
+"""``stakeflow explain FILE --exit V``: the waterfall laid out step by step, every dollar traced."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..engine import WaterfallResult
+from ..engine import waterfall as run_waterfall
+from ._app import app
+from ._common import console, emit_json, load_scenario, money, table, user_errors
+from .waterfall import exit_values
+
+
+@app.command()
+def explain(
+    file: Path = typer.Argument(..., help="Scenario file (YAML or JSON)."),
+    exit_: str = typer.Option(None, "--exit", help="Proceeds of the entity, e.g. 50M."),
+    entity: str = typer.Option(None, "--entity", help="Entity whose proceeds are distributed."),
+    json_out: bool = typer.Option(False, "--json", help="Print the ledger as one JSON document."),
+) -> None:
+    """Show each step of the distribution: preferences by seniority, conversions, the residual
+    price per share, exercises, caps, tiers, overflows and pass-throughs, with a check that the
+    amounts add up to the exit value."""
+    sc = load_scenario(file)
+    (value,) = exit_values(exit_, None, sc.exit.value if sc.exit else None)
+    with user_errors():
+        r = run_waterfall(sc, value, entity, explain=True)
+    if json_out:
+        doc = r.to_json()
+        doc["steps"] = [
+            {"entity": s.entity, "kind": s.kind, "text": s.text,
+             "amount": None if s.amount is None else float(s.amount),
+             "claimant": s.claimant, "class": s.class_id}
+            for s in r.steps
+        ]
+        emit_json(doc)
+        return
+    show_ledger(r)
+
+
+def show_ledger(r: WaterfallResult) -> None:
+    for eid in r.entities:
+        rows = []
+        for s in (s for s in r.steps if s.entity == eid):
+            if s.kind == "residual":
+                amount = f"{float(s.amount or 0):,.6f} /sh"
+            else:
+                amount = "" if s.amount is None else money(s.amount)
+            rows.append([s.kind.replace("_", " "), s.text, amount])
+        console.print(table(f"{eid}", ["step", "what", f"amount ({r.currency})"], rows, right_from=2))
+    total = sum(r.holders.values())
+    check = "adds up" if total == r.exit_value else "DOES NOT ADD UP"
+    console.print(f"Paid to ultimate recipients: {money(total, r.currency)} of "
+                  f"{money(r.exit_value, r.currency)} ({check}, exact arithmetic).")

@@ -1,0 +1,143 @@
+"""Look-through across entities (SPEC §2): money reaching an entity flows on through its own
+classes or tier program; terminal claimants keep what they receive."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from ..scenario import errors as E
+from ..scenario.errors import InputError
+from ..scenario.models import Entity, Scenario
+from ..scenario.numbers import NumberError, parse_number
+from ..scenario.validate import children
+from .claims import claims_of
+from .conversion import equilibrium
+from .equity import split
+from .ledger import Step
+from .result import EquityFlow, TierFlow, WaterfallResult
+from .tiers import split_tiers
+
+
+def exit_amount(value: Any) -> Fraction:
+    """An exit value as the user wrote it (any spelling of SPEC §1), non-negative."""
+    try:
+        v = parse_number(value)
+    except NumberError as exc:
+        raise InputError(E.EXIT_VALUE.format(value=value, detail=exc)) from None
+    if v < 0:
+        raise InputError(E.EXIT_VALUE.format(value=value, detail="must not be negative"))
+    return v
+
+
+def resolve_entity(sc: Scenario, entity: str | None = None) -> Entity:
+    """The entity a command works on: the one named, else ``exit.entity``, else the single root."""
+    dist = [e for e in sc.entities if e.distributes]
+    if entity is not None:
+        try:
+            ent = sc.entity(entity)
+        except KeyError:
+            raise InputError(E.UNKNOWN_ENTITY.format(id=entity, known=E.join_ids(sc.entity_ids))) from None
+        if not ent.distributes:
+            raise InputError(E.NOT_DISTRIBUTING.format(id=entity, known=E.join_ids(e.id for e in dist)))
+        return ent
+    if sc.exit is not None and sc.exit.entity is not None:
+        return sc.entity(sc.exit.entity)
+    held = {c for e in sc.entities for c in children(e)}
+    roots = [e for e in dist if e.id not in held]
+    if not roots:
+        raise InputError(E.NO_ROOT)
+    if len(roots) > 1:
+        raise InputError(E.SEVERAL_ROOTS.format(ids=", ".join(e.id for e in roots)))
+    return roots[0]
+
+
+def reachable(sc: Scenario, root: Entity) -> tuple[list[Entity], list[str]]:
+    """Distributing entities reachable from ``root`` in topological order, and the terminal
+    claimants reachable from it in order of first appearance."""
+    ents = {e.id: e for e in sc.entities}
+    order: list[str] = []
+    terminals: list[str] = []
+    seen: set[str] = set()
+
+    def visit(eid: str) -> None:
+        seen.add(eid)
+        for c in children(ents[eid]):
+            if c in ents and ents[c].distributes:
+                if c not in seen:
+                    visit(c)
+            elif c not in terminals:
+                terminals.append(c)
+        order.append(eid)
+
+    visit(root.id)
+    order.reverse()
+    return [ents[i] for i in order], terminals
+
+
+def waterfall(sc: Scenario, exit_value: Any, entity: str | None = None, explain: bool = True) -> WaterfallResult:
+    """Who receives what, exactly, when ``entity``'s proceeds are ``exit_value``."""
+    root = resolve_entity(sc, entity)
+    value = exit_amount(exit_value)
+    order, terminals = reachable(sc, root)
+    proceeds: dict[str, Fraction] = {e.id: Fraction(0) for e in order}
+    proceeds[root.id] = value
+    holders: dict[str, Fraction] = {t: Fraction(0) for t in terminals}
+    flows: dict[str, EquityFlow | TierFlow] = {}
+    steps: list[Step] = []
+    distributing = {e.id for e in order}
+
+    def pay(src: str, claimant: str, amount: Fraction, via: str) -> None:
+        if claimant in distributing:
+            proceeds[claimant] += amount
+            if explain and amount:
+                text = f"{via} passes through to entity {claimant}"
+                steps.append(Step(src, "pass_through", text, amount, claimant=claimant))
+        else:
+            holders[claimant] += amount
+            if explain and amount:
+                steps.append(Step(src, "received", f"{claimant} receives via {via}", amount, claimant=claimant))
+
+    for ent in order:
+        v = proceeds[ent.id]
+        if explain:
+            steps.append(Step(ent.id, "proceeds", f"proceeds of {ent.id}", v))
+        if ent.is_equity:
+            claims = claims_of(ent)
+            conv = equilibrium(ent.id, claims, v)
+            if explain:
+                for cid in sorted(conv):
+                    text = f"{cid} converts to common (worth more than its preference)"
+                    steps.append(Step(ent.id, "conversion", text, None, class_id=cid))
+            sp = split(ent.id, claims, v, conv, record=explain)
+            steps.extend(sp.steps)
+            by_holding: list[tuple[str, str, Fraction]] = []
+            for c in claims:
+                for h in ent.holdings or ():
+                    if h.class_ != c.id or c.shares == 0:
+                        continue
+                    amt = sp.amounts[c.id] * h.shares / c.shares
+                    by_holding.append((h.holder, c.id, amt))
+                    pay(ent.id, h.holder, amt, f"{c.id}")
+            flows[ent.id] = EquityFlow(
+                proceeds=v,
+                classes=dict(sp.amounts),
+                converted=[c.id for c in claims if c.id in conv],
+                price_per_share=sp.price_per_share,
+                holdings=by_holding,
+            )
+        else:
+            ts = split_tiers(ent.id, ent.distribution or [], v, record=explain)
+            steps.extend(ts.steps)
+            for k, amt in ts.totals.items():
+                pay(ent.id, k, amt, "the tier program")
+            flows[ent.id] = TierFlow(proceeds=v, tiers=ts.tiers, totals=ts.totals)
+    return WaterfallResult(
+        entity=root.id,
+        exit_value=value,
+        currency=sc.currency,
+        holders=holders,
+        entities=flows,
+        steps=steps,
+        names={t: sc.display_name(t) for t in [*holders, *flows]},
+    )

@@ -1,0 +1,115 @@
+"""Results of the exact engine: immutable, exact, and shown where analysts work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from .ledger import Step
+from .tiers import TierPaid
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class EquityFlow:
+    """What an equity entity did with its proceeds."""
+
+    proceeds: Fraction
+    classes: dict[str, Fraction]
+    converted: list[str]
+    price_per_share: Fraction
+    holdings: list[tuple[str, str, Fraction]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "classes": {k: float(v) for k, v in self.classes.items()},
+            "converted": list(self.converted),
+        }
+
+
+@dataclass(frozen=True)
+class TierFlow:
+    """What a tier program did with its proceeds."""
+
+    proceeds: Fraction
+    tiers: list[TierPaid]
+    totals: dict[str, Fraction]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tiers": [
+                {"name": t.name, "paid": {k: float(v) for k, v in t.paid.items()}} for t in self.tiers
+            ]
+        }
+
+
+@dataclass(frozen=True)
+class WaterfallResult:
+    """Who receives what at one exit value (exact Fractions).
+
+    ``holders`` maps every ultimate recipient reachable from the entity to its amount;
+    ``entities`` holds, for each entity the money passed through, its class or tier amounts;
+    ``steps`` is the explain ledger.
+    """
+
+    entity: str
+    exit_value: Fraction
+    currency: str
+    holders: dict[str, Fraction]
+    entities: dict[str, EquityFlow | TierFlow]
+    steps: list[Step] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON document of SPEC §7 (``stakeflow waterfall --json``)."""
+        return {
+            "entity": self.entity,
+            "exit_value": float(self.exit_value),
+            "holders": {k: float(v) for k, v in self.holders.items()},
+            "entities": {k: v.to_json() for k, v in self.entities.items()},
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per ultimate recipient: amount (float) and share of the exit value."""
+        import pandas as pd
+
+        total = self.exit_value
+        rows = [
+            {
+                "holder": k,
+                "name": self.names.get(k, k),
+                "amount": float(v),
+                "share": float(v / total) if total else 0.0,
+            }
+            for k, v in self.holders.items()
+        ]
+        return pd.DataFrame(rows, columns=["holder", "name", "amount", "share"]).set_index("holder")
+
+    def classes_frame(self) -> pd.DataFrame:
+        """One row per (entity, class or tier, claimant) amount."""
+        import pandas as pd
+
+        rows: list[dict[str, Any]] = []
+        for eid, flow in self.entities.items():
+            if isinstance(flow, EquityFlow):
+                for holder, cls, amt in flow.holdings:
+                    rows.append({"entity": eid, "part": cls, "claimant": holder, "amount": float(amt),
+                                 "converted": cls in flow.converted})
+            else:
+                for t in flow.tiers:
+                    for k, v in t.paid.items():
+                        rows.append({"entity": eid, "part": t.name, "claimant": k, "amount": float(v),
+                                     "converted": False})
+        return pd.DataFrame(rows, columns=["entity", "part", "claimant", "amount", "converted"])
+
+    def _repr_html_(self) -> str:
+        frame = self.to_frame()
+        caption = f"{self.entity} at {self.currency} {float(self.exit_value):,.2f}"
+        return str(
+            frame.style.format({"amount": "{:,.2f}", "share": "{:.2%}"})
+            .set_caption(caption)
+            .to_html()
+        )

@@ -1,0 +1,111 @@
+"""Every message the scenario reader can give, written once (DESIGN habit 5).
+
+A :class:`Problem` locates one mistake: the file, the line where known, the field path
+(``entities[0].holdings[3].class``) and what would be valid. A :class:`ScenarioError`
+carries every independent problem of one file, so a user fixes them in one go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+# --- messages -------------------------------------------------------------------------------
+UNKNOWN_KEY = "unknown key {key!r} (valid keys here: {valid})"
+MISSING_KEY = "missing required key {key!r}"
+NOT_A_NUMBER = "{detail}"
+NEGATIVE = "must not be negative, got {value}"
+BAD_ID = "id {value!r} must match [a-z][a-z0-9_]* (lower case letters, digits, underscores)"
+DUPLICATE_ID = "duplicate id {id!r} (also at {other}); ids are unique across holders and entities"
+DUPLICATE_CLASS = "duplicate class id {id!r} in entity {entity!r}"
+UNKNOWN_CLAIMANT = "unknown claimant {id!r} (known holders and entities: {known})"
+UNKNOWN_CLASS = "unknown class {id!r} in entity {entity!r} (its classes: {known})"
+UNKNOWN_ENTITY = "unknown entity {id!r} (entities: {known})"
+CYCLE = "ownership cycle: {path} (look-through must be acyclic)"
+PREFERRED_PRICE = (
+    "preferred class {id!r} needs exactly one of 'price_per_share' or 'invested'"
+)
+STRIKE_REQUIRED = "{kind} class {id!r} needs a 'strike' (exercise price per common share)"
+FIELD_NOT_FOR_KIND = "{field!r} does not apply to {kind} class {id!r}"
+CAP_NEEDS_PARTICIPATING = (
+    "'participation_cap_multiple' is set on class {id!r}, which is not participating"
+)
+NO_COMMON = "equity entity {id!r} needs at least one class of kind 'common'"
+BOTH_PROGRAMS = "entity {id!r} has both 'classes' and 'distribution'; give one or the other"
+HOLDINGS_WITHOUT_CLASSES = "entity {id!r} has holdings but no classes"
+STRANDED = (
+    "the tier program of {id!r} can leave money undistributed: its last tier must have no "
+    "'caps' and no 'limit' (a tier that takes everything left)"
+)
+UNREACHABLE_TIER = "tier {index} of {id!r} is never reached: tier {before} already takes everything"
+CAP_NOT_IN_SHARES = "cap for {id!r}, which has no share in this tier (shares: {known})"
+ZERO_WEIGHTS = "the shares of this tier add up to zero; give at least one positive weight"
+EMPTY_TIER = "a tier needs at least one claimant in 'shares'"
+SELF_CLAIM = "entity {id!r} cannot hold or share in itself"
+BOARD_SEATS = "board appointments add up to {total} seats, more than the board's {seats}"
+CONVERSION_RATIO = "conversion_ratio of class {id!r} must be positive"
+NOT_A_MAPPING = "the file must be a mapping (key: value) at the top level"
+PARSE = "{detail}"
+EXIT_VALUE = "exit value {value!r}: {detail}"
+NO_ROOT = "no entity with classes or a distribution to distribute"
+SEVERAL_ROOTS = "several root entities ({ids}); choose one with --entity"
+NOT_DISTRIBUTING = "entity {id!r} has no classes or distribution (valid: {known})"
+CANNOT_ABSORB = (
+    "entity {id!r} cannot absorb proceeds of {value}: every residual participant is capped "
+    "(at most {most} can be paid out)"
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located mistake in a scenario file."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def render(self, source: str) -> str:
+        where = source
+        if self.line is not None:
+            where += f":{self.line}"
+        loc = f" {self.path}:" if self.path else ""
+        return f"error: {where}:{loc} {self.message}"
+
+
+class StakeflowError(Exception):
+    """Base of the errors stakeflow reports to its users (CLI exit status 2)."""
+
+    def lines(self) -> list[str]:
+        return [f"error: {self}"]
+
+
+class ScenarioError(StakeflowError):
+    """A scenario that does not follow the format; carries every problem found."""
+
+    def __init__(self, problems: Sequence[Problem], source: str = "<scenario>") -> None:
+        self.problems = list(problems)
+        self.source = source
+        super().__init__("; ".join(p.render(source) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        return [p.render(self.source) for p in self.problems]
+
+
+class InputError(StakeflowError):
+    """Bad input that is not part of a scenario file (an exit value, an option)."""
+
+
+def join_ids(ids: Iterable[str]) -> str:
+    ids = sorted(ids)
+    return ", ".join(ids) if ids else "(none)"
+
+
+def path_str(loc: Sequence[str | int]) -> str:
+    """``("entities", 0, "holdings", 3, "class")`` -> ``entities[0].holdings[3].class``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out

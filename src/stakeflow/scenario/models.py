@@ -1,0 +1,257 @@
+"""The scenario format as immutable pydantic models (SPEC §1–4, §6).
+
+Models check what one object can check on its own (types, exact numbers, kinds, required
+fields); :mod:`stakeflow.scenario.validate` checks what needs the whole file (ids, references,
+cycles, stranded money).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    WithJsonSchema,
+    model_validator,
+)
+
+from . import errors as E
+from .numbers import NumberError, parse_number
+
+
+def _exact(value: Any) -> Fraction:
+    try:
+        return parse_number(value)
+    except NumberError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _exact_nonneg(value: Any) -> Fraction:
+    x = _exact(value)
+    if x < 0:
+        raise ValueError(E.NEGATIVE.format(value=_show(value)))
+    return x
+
+
+def _show(value: Any) -> str:
+    return str(value)
+
+
+def _serialize(x: Fraction) -> int | str:
+    return int(x) if x.denominator == 1 else str(x)
+
+
+_SCHEMA = WithJsonSchema({"type": ["number", "string"]})
+
+Exact = Annotated[Fraction, PlainValidator(_exact), PlainSerializer(_serialize), _SCHEMA]
+"""A number read exactly (any spelling of SPEC §1), possibly negative."""
+
+Amount = Annotated[Fraction, PlainValidator(_exact_nonneg), PlainSerializer(_serialize), _SCHEMA]
+"""A non-negative number read exactly: an amount, a share count, a multiple, a weight, a rate."""
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+HolderKind = Literal["founder", "employee", "investor", "pool", "nonprofit", "company", "other"]
+LegalForm = Literal["corporation", "pbc", "llc", "lp", "nonprofit", "trust", "other"]
+ClassKind = Literal["common", "preferred", "option", "warrant"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, arbitrary_types_allowed=True
+    )
+
+
+class Holder(_Model):
+    """A party that owns things but is not modelled inside (a terminal claimant)."""
+
+    id: Id
+    name: str | None = None
+    kind: HolderKind | None = None
+
+
+class StockClass(_Model):
+    """A class of an equity entity (SPEC §3); names follow OCF's stock class fields."""
+
+    id: Id
+    name: str | None = None
+    kind: ClassKind
+    price_per_share: Amount | None = None
+    invested: Amount | None = None
+    liquidation_preference_multiple: Amount = Fraction(1)
+    seniority: int = 0
+    participating: bool = False
+    participation_cap_multiple: Amount | None = None
+    conversion_ratio: Amount = Fraction(1)
+    votes_per_share: Amount | None = None
+    strike: Amount | None = None
+
+    @model_validator(mode="after")
+    def _kind_rules(self) -> StockClass:
+        problems: list[str] = []
+        if self.kind == "preferred":
+            if (self.price_per_share is None) == (self.invested is None):
+                problems.append(E.PREFERRED_PRICE.format(id=self.id))
+            if self.participation_cap_multiple is not None and not self.participating:
+                problems.append(E.CAP_NEEDS_PARTICIPATING.format(id=self.id))
+            if self.conversion_ratio == 0:
+                problems.append(E.CONVERSION_RATIO.format(id=self.id))
+        else:
+            for field in ("price_per_share", "invested", "participation_cap_multiple"):
+                if getattr(self, field) is not None:
+                    problems.append(E.FIELD_NOT_FOR_KIND.format(field=field, kind=self.kind, id=self.id))
+            if self.participating:
+                problems.append(
+                    E.FIELD_NOT_FOR_KIND.format(field="participating", kind=self.kind, id=self.id)
+                )
+        if self.kind in ("option", "warrant"):
+            if self.strike is None:
+                problems.append(E.STRIKE_REQUIRED.format(kind=self.kind, id=self.id))
+        elif self.strike is not None:
+            problems.append(E.FIELD_NOT_FOR_KIND.format(field="strike", kind=self.kind, id=self.id))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def votes(self) -> Fraction:
+        """Votes per share: as given, else 1 for stock and 0 for options and warrants."""
+        if self.votes_per_share is not None:
+            return self.votes_per_share
+        return Fraction(0) if self.kind in ("option", "warrant") else Fraction(1)
+
+
+class Holding(_Model):
+    """Shares of one class held by one claimant."""
+
+    holder: Id
+    class_: Id = Field(alias="class")
+    shares: Amount
+
+
+class Tier(_Model):
+    """One tier of a profit-sharing program (SPEC §4)."""
+
+    name: str | None = None
+    shares: dict[Id, Amount]
+    caps: dict[Id, Amount] = Field(default_factory=dict)
+    overflow: Id | None = None
+    limit: Amount | None = None
+
+    @model_validator(mode="after")
+    def _weights(self) -> Tier:
+        if not self.shares:
+            raise ValueError(E.EMPTY_TIER)
+        if sum(self.shares.values()) == 0:
+            raise ValueError(E.ZERO_WEIGHTS)
+        return self
+
+    @property
+    def bounded(self) -> bool:
+        """Whether this tier can end before taking everything left."""
+        return bool(self.caps) or self.limit is not None
+
+
+class Appointment(_Model):
+    claimant: Id
+    seats: int = Field(ge=0)
+
+
+class Board(_Model):
+    seats: int = Field(gt=0)
+    appointed_by: list[Appointment] = Field(default_factory=list)
+
+
+class Governance(_Model):
+    """Who controls an entity (SPEC §6)."""
+
+    board: Board | None = None
+
+
+class Entity(_Model):
+    """An organisation whose proceeds the scenario distributes, or a terminal one."""
+
+    id: Id
+    name: str | None = None
+    legal_form: LegalForm = "other"
+    mission: str | None = None
+    classes: list[StockClass] | None = None
+    holdings: list[Holding] | None = None
+    distribution: list[Tier] | None = None
+    governance: Governance | None = None
+
+    @property
+    def is_equity(self) -> bool:
+        return bool(self.classes)
+
+    @property
+    def is_tiered(self) -> bool:
+        return bool(self.distribution)
+
+    @property
+    def distributes(self) -> bool:
+        """Whether money reaching this entity flows on (else it is a terminal claimant)."""
+        return self.is_equity or self.is_tiered
+
+    def stock_class(self, class_id: str) -> StockClass:
+        for c in self.classes or ():
+            if c.id == class_id:
+                return c
+        raise KeyError(class_id)
+
+    def class_shares(self, class_id: str) -> Fraction:
+        return sum((h.shares for h in self.holdings or () if h.class_ == class_id), Fraction(0))
+
+
+class Exit(_Model):
+    entity: Id | None = None
+    value: Amount | None = None
+
+
+class Scenario(_Model):
+    """A whole scenario file, validated. Build with :func:`stakeflow.load` or directly."""
+
+    stakeflow: Literal[1]
+    name: str | None = None
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    as_of: dt.date | None = None
+    holders: list[Holder] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+    exit: Exit | None = None
+
+    @model_validator(mode="after")
+    def _whole_file(self) -> Scenario:
+        from .validate import check_scenario
+
+        check_scenario(self)
+        return self
+
+    # --- look-ups ---------------------------------------------------------------------------
+    def entity(self, entity_id: str) -> Entity:
+        for e in self.entities:
+            if e.id == entity_id:
+                return e
+        raise KeyError(entity_id)
+
+    @property
+    def entity_ids(self) -> list[str]:
+        return [e.id for e in self.entities]
+
+    @property
+    def holder_ids(self) -> list[str]:
+        return [h.id for h in self.holders]
+
+    def display_name(self, claimant: str) -> str:
+        for h in self.holders:
+            if h.id == claimant:
+                return h.name or h.id
+        for e in self.entities:
+            if e.id == claimant:
+                return e.name or e.id
+        return claimant

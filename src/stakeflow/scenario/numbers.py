@@ -1,0 +1,87 @@
+"""Exact reading of the numbers in a scenario file (SPEC §1, "Numbers").
+
+Every amount, share count, multiple and rate is read exactly as written, in decimal: ``0.1``
+is one tenth, not the nearest double. Accepted spellings: numbers; strings with ``_`` or ``,``
+separators; the suffixes ``k``, ``M``/``m``, ``B``/``b``, ``T``/``t``; a trailing ``%`` for a
+fraction; a trailing ``x`` for a multiple.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+
+_SUFFIX = {
+    "k": Fraction(10**3),
+    "K": Fraction(10**3),
+    "m": Fraction(10**6),
+    "M": Fraction(10**6),
+    "b": Fraction(10**9),
+    "B": Fraction(10**9),
+    "t": Fraction(10**12),
+    "T": Fraction(10**12),
+}
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+class NumberError(ValueError):
+    """A value that is not a number in any accepted spelling."""
+
+
+def parse_number(value: object) -> Fraction:
+    """Return the exact rational value of ``value`` as the scenario format reads it.
+
+    >>> parse_number("13B")
+    Fraction(13000000000, 1)
+    >>> parse_number("49%")
+    Fraction(49, 100)
+    >>> parse_number(0.1)   # a float is read by its shortest decimal spelling
+    Fraction(1, 10)
+    """
+    if isinstance(value, bool) or value is None:
+        raise NumberError(f"expected a number, got {value!r}")
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise NumberError(f"expected a finite number, got {value}")
+        return Fraction(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise NumberError(f"expected a finite number, got {value}")
+        # repr gives the shortest decimal that reads back as this float: what was written.
+        return Fraction(Decimal(repr(value)))
+    if not isinstance(value, str):
+        raise NumberError(f"expected a number, got {type(value).__name__}")
+    return _parse_text(value)
+
+
+def _parse_text(text: str) -> Fraction:
+    s = text.strip().replace("_", "").replace(",", "").replace(" ", "")
+    if s.startswith("$"):
+        s = s[1:]
+    scale = Fraction(1)
+    if s.endswith("%"):
+        scale, s = Fraction(1, 100), s[:-1]
+    elif s.endswith(("x", "X")):
+        s = s[:-1]
+    elif s and s[-1] in _SUFFIX:
+        scale, s = _SUFFIX[s[-1]], s[:-1]
+    if not _NUMBER.match(s):
+        raise NumberError(
+            f"{text!r} is not a number (write e.g. 2500000, 2_500_000, 2.5M, 13B, 49% or 3x)"
+        )
+    try:
+        return Fraction(Decimal(s)) * scale
+    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only valid decimals
+        raise NumberError(f"{text!r} is not a number") from exc
+
+
+def format_amount(x: Fraction | float, decimals: int = 2) -> str:
+    """Thousands-separated display of an amount, rounded half away from zero."""
+    d = Decimal(x.numerator) / Decimal(x.denominator) if isinstance(x, Fraction) else Decimal(x)
+    q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return f"{q:,}"

@@ -1,0 +1,154 @@
+"""Checks that need the whole scenario: ids, references, cycles, stranded money (SPEC §1–4, §8)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import errors as E
+from .errors import Problem, ScenarioError
+
+if TYPE_CHECKING:
+    from .models import Entity, Scenario
+
+
+def check_scenario(sc: Scenario) -> None:
+    """Raise :class:`ScenarioError` with every problem found, or return quietly."""
+    problems = find_problems(sc)
+    if problems:
+        raise ScenarioError(problems)
+
+
+def find_problems(sc: Scenario) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    named = [("holders", i, h.id) for i, h in enumerate(sc.holders)]
+    named += [("entities", i, e.id) for i, e in enumerate(sc.entities)]
+    for kind, i, item_id in named:
+        path = f"{kind}[{i}].id"
+        if item_id in seen:
+            problems.append(Problem(path, E.DUPLICATE_ID.format(id=item_id, other=seen[item_id])))
+        else:
+            seen[item_id] = path
+    claimants = set(seen)
+    entities = {e.id: e for e in sc.entities}
+    for i, ent in enumerate(sc.entities):
+        problems += _check_entity(ent, f"entities[{i}]", claimants)
+    problems += _check_cycles(sc)
+    if sc.exit is not None and sc.exit.entity is not None:
+        target = entities.get(sc.exit.entity)
+        if target is None:
+            problems.append(
+                Problem("exit.entity", E.UNKNOWN_ENTITY.format(id=sc.exit.entity, known=E.join_ids(entities)))
+            )
+        elif not target.distributes:
+            known = E.join_ids(e.id for e in sc.entities if e.distributes)
+            problems.append(Problem("exit.entity", E.NOT_DISTRIBUTING.format(id=target.id, known=known)))
+    return problems
+
+
+def _claimant(cid: str, path: str, claimants: set[str], owner: str) -> list[Problem]:
+    if cid == owner:
+        return [Problem(path, E.SELF_CLAIM.format(id=owner))]
+    if cid not in claimants:
+        return [Problem(path, E.UNKNOWN_CLAIMANT.format(id=cid, known=E.join_ids(claimants)))]
+    return []
+
+
+def _check_entity(ent: Entity, at: str, claimants: set[str]) -> list[Problem]:
+    out: list[Problem] = []
+    if ent.classes and ent.distribution:
+        out.append(Problem(at, E.BOTH_PROGRAMS.format(id=ent.id)))
+    if ent.holdings and not ent.classes:
+        out.append(Problem(f"{at}.holdings", E.HOLDINGS_WITHOUT_CLASSES.format(id=ent.id)))
+    if ent.classes:
+        class_ids: set[str] = set()
+        for j, c in enumerate(ent.classes):
+            if c.id in class_ids:
+                out.append(Problem(f"{at}.classes[{j}].id", E.DUPLICATE_CLASS.format(id=c.id, entity=ent.id)))
+            class_ids.add(c.id)
+        if not any(c.kind == "common" for c in ent.classes):
+            out.append(Problem(f"{at}.classes", E.NO_COMMON.format(id=ent.id)))
+        for j, h in enumerate(ent.holdings or ()):
+            out += _claimant(h.holder, f"{at}.holdings[{j}].holder", claimants, ent.id)
+            if h.class_ not in class_ids:
+                out.append(
+                    Problem(
+                        f"{at}.holdings[{j}].class",
+                        E.UNKNOWN_CLASS.format(id=h.class_, entity=ent.id, known=E.join_ids(class_ids)),
+                    )
+                )
+    if ent.distribution:
+        tiers = ent.distribution
+        for t, tier in enumerate(tiers):
+            tp = f"{at}.distribution[{t}]"
+            for cid in tier.shares:
+                out += _claimant(cid, f"{tp}.shares.{cid}", claimants, ent.id)
+            for cid in tier.caps:
+                if cid not in tier.shares:
+                    out.append(
+                        Problem(f"{tp}.caps.{cid}", E.CAP_NOT_IN_SHARES.format(id=cid, known=E.join_ids(tier.shares)))
+                    )
+            if tier.overflow is not None:
+                out += _claimant(tier.overflow, f"{tp}.overflow", claimants, ent.id)
+        first_unbounded = next((t for t, tier in enumerate(tiers) if not tier.bounded), None)
+        if first_unbounded is None:
+            out.append(Problem(f"{at}.distribution", E.STRANDED.format(id=ent.id)))
+        elif first_unbounded < len(tiers) - 1:
+            out.append(
+                Problem(
+                    f"{at}.distribution[{first_unbounded + 1}]",
+                    E.UNREACHABLE_TIER.format(index=first_unbounded + 1, id=ent.id, before=first_unbounded),
+                )
+            )
+    if ent.governance is not None and ent.governance.board is not None:
+        board = ent.governance.board
+        for j, ap in enumerate(board.appointed_by):
+            out += _claimant(ap.claimant, f"{at}.governance.board.appointed_by[{j}].claimant", claimants, ent.id)
+        total = sum(ap.seats for ap in board.appointed_by)
+        if total > board.seats:
+            out.append(Problem(f"{at}.governance.board", E.BOARD_SEATS.format(total=total, seats=board.seats)))
+    return out
+
+
+def children(ent: Entity) -> list[str]:
+    """The claimants that receive money directly from ``ent``, in file order, once each."""
+    out: list[str] = []
+    for h in ent.holdings or ():
+        out.append(h.holder)
+    for tier in ent.distribution or ():
+        out.extend(tier.shares)
+        if tier.overflow is not None:
+            out.append(tier.overflow)
+    return list(dict.fromkeys(out))
+
+
+def _check_cycles(sc: Scenario) -> list[Problem]:
+    ents = {e.id: e for e in sc.entities}
+    index = {e.id: i for i, e in enumerate(sc.entities)}
+    state: dict[str, int] = {}
+    problems: list[Problem] = []
+    reported: set[frozenset[str]] = set()
+
+    def visit(eid: str, stack: list[str]) -> None:
+        state[eid] = 1
+        stack.append(eid)
+        for child in children(ents[eid]):
+            if child not in ents or child == eid:
+                continue
+            if state.get(child) == 1:
+                cyc = [*stack[stack.index(child):], child]
+                key = frozenset(cyc)
+                if key not in reported:
+                    reported.add(key)
+                    problems.append(
+                        Problem(f"entities[{index[child]}]", E.CYCLE.format(path=" -> ".join(cyc)))
+                    )
+            elif state.get(child) is None:
+                visit(child, stack)
+        stack.pop()
+        state[eid] = 2
+
+    for e in sc.entities:
+        if e.id not in state:
+            visit(e.id, [])
+    return problems
