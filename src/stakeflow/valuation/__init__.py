@@ -1,0 +1,1 @@
+"""Valuation: option pricing method and backsolve, PWERM and the hybrid method, Monte Carlo."""
