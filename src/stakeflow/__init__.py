@@ -7,17 +7,21 @@ The public API (SPEC §9)::
     res = sf.waterfall(sc, exit_value="20M")   # exact: res.holders maps id -> Fraction
 """
 
+from .analysis.control import ControlResult, analyze_control, control_figure
 from .engine import WaterfallResult, waterfall
 from .scenario import Scenario, ScenarioError, StakeflowError, load, loads, parse_number
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ControlResult",
     "Scenario",
     "ScenarioError",
     "StakeflowError",
     "WaterfallResult",
     "__version__",
+    "analyze_control",
+    "control_figure",
     "load",
     "loads",
     "parse_number",

@@ -1,0 +1,202 @@
+"""Governance and control (SPEC §6).
+
+An entity is controlled by the claimant that appoints a majority of its board seats (more
+than half of all seats, vacant or independent seats included); with no board given, by the
+claimant that holds a majority of its votes (``votes_per_share × shares``, summed over the
+claimant's holdings of every class); otherwise it has no controller. The ultimate controller
+follows control up through entities: the controller's own ultimate controller when the
+controller is a controlled entity, else the controller itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..scenario.models import Entity, Scenario
+from ..scenario.validate import children
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+Basis = Literal["board", "votes", "none"]
+
+
+@dataclass(frozen=True)
+class ControlFinding:
+    """Who controls one entity, on what basis, and with what weight.
+
+    ``weights`` maps each claimant to its fraction of the board seats (basis ``board``) or of
+    the votes (basis ``votes``); ``chain`` is the path of control from the entity up to its
+    ultimate controller.
+    """
+
+    entity: str
+    controller: str | None
+    ultimate_controller: str | None
+    basis: Basis
+    weights: dict[str, Fraction] = field(default_factory=dict)
+    chain: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"controller": self.controller, "ultimate_controller": self.ultimate_controller, "basis": self.basis}
+
+
+@dataclass(frozen=True)
+class ControlResult:
+    """Control findings for every entity of a scenario."""
+
+    entities: dict[str, ControlFinding]
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON document of SPEC §7 (``stakeflow control --json``)."""
+        return {"entities": {k: v.to_json() for k, v in self.entities.items()}}
+
+    def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        rows = [
+            {
+                "entity": f.entity,
+                "controller": f.controller,
+                "ultimate_controller": f.ultimate_controller,
+                "basis": f.basis,
+                "controller_weight": float(f.weights.get(f.controller, 0)) if f.controller else None,
+                "chain": " -> ".join(f.chain),
+            }
+            for f in self.entities.values()
+        ]
+        return pd.DataFrame(rows).set_index("entity")
+
+    def _repr_html_(self) -> str:
+        return str(self.to_frame().to_html())
+
+
+def _weights(ent: Entity) -> tuple[Basis, dict[str, Fraction]]:
+    """Each claimant's fraction of the seats (with a board) or of the votes (without one)."""
+    if ent.governance is not None and ent.governance.board is not None:
+        board = ent.governance.board
+        seats: dict[str, Fraction] = {}
+        for ap in board.appointed_by:
+            seats[ap.claimant] = seats.get(ap.claimant, Fraction(0)) + Fraction(ap.seats, board.seats)
+        return "board", seats
+    if not ent.classes:
+        return "none", {}
+    votes: dict[str, Fraction] = {}
+    for h in ent.holdings or ():
+        v = ent.stock_class(h.class_).votes * h.shares
+        if v:
+            votes[h.holder] = votes.get(h.holder, Fraction(0)) + v
+    total = sum(votes.values(), Fraction(0))
+    if total == 0:
+        return "none", {}
+    return "votes", {k: v / total for k, v in votes.items()}
+
+
+def analyze_control(sc: Scenario) -> ControlResult:
+    """Find the controller and ultimate controller of every entity of ``sc``."""
+    direct: dict[str, tuple[str | None, Basis, dict[str, Fraction]]] = {}
+    for ent in sc.entities:
+        basis, weights = _weights(ent)
+        controller = next((k for k, w in weights.items() if w > Fraction(1, 2)), None)
+        direct[ent.id] = (controller, basis if controller is not None else "none", weights)
+
+    findings: dict[str, ControlFinding] = {}
+    for ent in sc.entities:
+        controller, basis, weights = direct[ent.id]
+        chain = [ent.id]
+        node = controller
+        ultimate = None
+        while node is not None:
+            chain.append(node)
+            ultimate = node
+            up = direct.get(node, (None, "none", {}))[0]
+            if up is None or up in chain:  # a control loop ends where it would repeat
+                break
+            node = up
+        findings[ent.id] = ControlFinding(ent.id, controller, ultimate, basis, weights, chain)
+    return ControlResult(findings)
+
+
+def _ownership_edges(sc: Scenario) -> list[tuple[str, str, str]]:
+    """(owner, entity, label) for every claim on an entity: shares held, or a tier share."""
+    edges: list[tuple[str, str, str]] = []
+    for ent in sc.entities:
+        if ent.classes:
+            total = sum((h.shares for h in ent.holdings or ()), Fraction(0))
+            held: dict[str, Fraction] = {}
+            for h in ent.holdings or ():
+                held[h.holder] = held.get(h.holder, Fraction(0)) + h.shares
+            for k, v in held.items():
+                label = f"{float(v / total):.1%} of shares" if total else "shares"
+                edges.append((k, ent.id, label))
+        if ent.distribution:
+            edges.extend((k, ent.id, "profit tiers") for k in children(ent))
+    return edges
+
+
+def control_figure(sc: Scenario, result: ControlResult | None = None) -> go.Figure:
+    """A diagram of ownership (grey, owner above what it owns) and control (red) edges."""
+    import plotly.graph_objects as go
+
+    result = result or analyze_control(sc)
+    own = _ownership_edges(sc)
+    ctrl = [(f.controller, f.entity) for f in result.entities.values() if f.controller is not None]
+    nodes = list(dict.fromkeys([*sc.holder_ids, *sc.entity_ids]))
+    above: dict[str, set[str]] = {n: set() for n in nodes}
+    for a, b, _ in own:
+        above[b].add(a)
+    for a, b in ctrl:
+        above[b].add(a)
+    rank: dict[str, int] = {}
+
+    def rank_of(n: str, path: tuple[str, ...] = ()) -> int:
+        if n not in rank:
+            ups = [u for u in above.get(n, ()) if u not in path]
+            rank[n] = 1 + max((rank_of(u, (*path, n)) for u in ups), default=-1)
+        return rank[n]
+
+    for n in nodes:
+        rank_of(n)
+    layers: dict[int, list[str]] = {}
+    for n in nodes:
+        layers.setdefault(rank[n], []).append(n)
+    pos: dict[str, tuple[float, float]] = {}
+    for r, members in layers.items():
+        for i, n in enumerate(members):
+            pos[n] = ((i + 1) / (len(members) + 1), -float(r))
+
+    fig = go.Figure()
+    for a, b, label in own:
+        (x0, y0), (x1, y1) = pos[a], pos[b]
+        fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
+                           showarrow=True, arrowhead=2, arrowwidth=1, arrowcolor="#999", standoff=14, text="")
+        fig.add_annotation(x=(x0 + x1) / 2, y=(y0 + y1) / 2, text=label, showarrow=False,
+                           font={"size": 10, "color": "#666"}, bgcolor="rgba(255,255,255,0.7)")
+    for a, b in ctrl:
+        (x0, y0), (x1, y1) = pos[a], pos[b]
+        fig.add_annotation(x=x1, y=y1, ax=x0 + 0.015, ay=y0, xref="x", yref="y", axref="x", ayref="y",
+                           showarrow=True, arrowhead=3, arrowwidth=3, arrowcolor="#c0392b", standoff=14,
+                           text="")
+    entity_ids = set(sc.entity_ids)
+    for group, color, symbol in (("entity", "#2c3e50", "square"), ("holder", "#2980b9", "circle")):
+        members = [n for n in nodes if (n in entity_ids) == (group == "entity")]
+        hover = []
+        for n in members:
+            f = result.entities.get(n)
+            hover.append(f"{sc.display_name(n)}<br>controlled by {f.controller} ({f.basis})"
+                         if f and f.controller else sc.display_name(n))
+        fig.add_trace(go.Scatter(
+            x=[pos[n][0] for n in members], y=[pos[n][1] for n in members], mode="markers+text",
+            marker={"size": 26, "color": color, "symbol": symbol}, text=[sc.display_name(n) for n in members],
+            textposition="top center", hovertext=hover, hoverinfo="text", name=f"{group}s"))
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line={"color": "#c0392b", "width": 3},
+                             name="control"))
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line={"color": "#999", "width": 1},
+                             name="ownership / claim"))
+    fig.update_layout(title=f"Ownership and control: {sc.name or ''}".rstrip(": "), template="plotly_white",
+                      xaxis={"visible": False, "range": [0, 1]}, yaxis={"visible": False},
+                      height=200 + 140 * len(layers), margin={"l": 20, "r": 20, "t": 60, "b": 20})
+    return fig
