@@ -160,7 +160,7 @@ def test_cli_bad_plot_suffix_is_an_error_and_writes_nothing(tmp_path: Path) -> N
 def test_figure_has_every_party() -> None:
     sc = sf.load(ROOT / "examples/openai/capped_profit_2023.yaml")
     fig = control_figure(sc)
-    names = [t for tr in fig.data for t in (tr.text or ())]
+    names = [t.replace("<br>", " ") for tr in fig.data for t in (tr.text or ())]
     for party in [*sc.holder_ids, *sc.entity_ids]:
         assert sc.display_name(party) in names
 

@@ -10,6 +10,7 @@ controller is a controlled entity, else the controller itself.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
@@ -137,6 +138,17 @@ def _ownership_edges(sc: Scenario) -> list[tuple[str, str, str]]:
     return edges
 
 
+def _wrap(text: str, width: int = 18) -> str:
+    """Break a long name over lines so that neighbouring nodes' labels stay apart."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
 def control_figure(sc: Scenario, result: ControlResult | None = None) -> go.Figure:
     """A diagram of ownership (grey, owner above what it owns) and control (red) edges."""
     import plotly.graph_objects as go
@@ -164,16 +176,30 @@ def control_figure(sc: Scenario, result: ControlResult | None = None) -> go.Figu
     for n in nodes:
         layers.setdefault(rank[n], []).append(n)
     pos: dict[str, tuple[float, float]] = {}
-    for r, members in layers.items():
-        for i, n in enumerate(members):
-            pos[n] = ((i + 1) / (len(members) + 1), -float(r))
+    for r in sorted(layers):
+        members = layers[r]
+        if r == 0:
+            xs = {n: (i + 1) / (len(members) + 1) for i, n in enumerate(members)}
+        else:
+            # Each node under the middle of what stands above it, then spread to keep labels apart.
+            xs = {n: sum(pos[u][0] for u in above[n] if u in pos) / max(1, len([u for u in above[n] if u in pos]))
+                  for n in members}
+            order = sorted(members, key=lambda n: xs[n])
+            gap = min(0.25, 0.9 / max(1, len(order)))
+            for a, b in itertools.pairwise(order):
+                xs[b] = max(xs[b], xs[a] + gap)
+            shift = max(0.0, xs[order[-1]] - 0.95)
+            xs = {n: x - shift for n, x in xs.items()}
+        for n in members:
+            pos[n] = (xs[n], -float(r))
 
     fig = go.Figure()
-    for a, b, label in own:
+    for i, (a, b, label) in enumerate(own):
         (x0, y0), (x1, y1) = pos[a], pos[b]
+        at = 0.25 + 0.2 * (i % 2)  # staggered so that neighbouring labels do not overlap
         fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
                            showarrow=True, arrowhead=2, arrowwidth=1, arrowcolor="#999", standoff=14, text="")
-        fig.add_annotation(x=(x0 + x1) / 2, y=(y0 + y1) / 2, text=label, showarrow=False,
+        fig.add_annotation(x=x0 + at * (x1 - x0), y=y0 + at * (y1 - y0), text=label, showarrow=False,
                            font={"size": 10, "color": "#666"}, bgcolor="rgba(255,255,255,0.7)")
     for a, b in ctrl:
         (x0, y0), (x1, y1) = pos[a], pos[b]
@@ -181,8 +207,8 @@ def control_figure(sc: Scenario, result: ControlResult | None = None) -> go.Figu
                            showarrow=True, arrowhead=3, arrowwidth=3, arrowcolor="#c0392b", standoff=14,
                            text="")
     entity_ids = set(sc.entity_ids)
-    for group, color, symbol in (("entity", "#2c3e50", "square"), ("holder", "#2980b9", "circle")):
-        members = [n for n in nodes if (n in entity_ids) == (group == "entity")]
+    for group, color, symbol in (("entities", "#2c3e50", "square"), ("holders", "#2980b9", "circle")):
+        members = [n for n in nodes if (n in entity_ids) == (group == "entities")]
         hover = []
         for n in members:
             f = result.entities.get(n)
@@ -190,13 +216,14 @@ def control_figure(sc: Scenario, result: ControlResult | None = None) -> go.Figu
                          if f and f.controller else sc.display_name(n))
         fig.add_trace(go.Scatter(
             x=[pos[n][0] for n in members], y=[pos[n][1] for n in members], mode="markers+text",
-            marker={"size": 26, "color": color, "symbol": symbol}, text=[sc.display_name(n) for n in members],
-            textposition="top center", hovertext=hover, hoverinfo="text", name=f"{group}s"))
+            marker={"size": 26, "color": color, "symbol": symbol}, text=[_wrap(sc.display_name(n)) for n in members],
+            textposition="top center", hovertext=hover, hoverinfo="text", name=group))
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line={"color": "#c0392b", "width": 3},
                              name="control"))
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line={"color": "#999", "width": 1},
                              name="ownership / claim"))
     fig.update_layout(title=f"Ownership and control: {sc.name or ''}".rstrip(": "), template="plotly_white",
-                      xaxis={"visible": False, "range": [0, 1]}, yaxis={"visible": False},
+                      xaxis={"visible": False, "range": [-0.05, 1.05]},
+                      yaxis={"visible": False, "range": [-max(layers) - 0.25, 0.5]},
                       height=200 + 140 * len(layers), margin={"l": 20, "r": 20, "t": 60, "b": 20})
     return fig
