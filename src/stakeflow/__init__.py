@@ -9,12 +9,14 @@ The public API (SPEC §9)::
 
 from .analysis.control import ControlResult, analyze_control, control_figure
 from .engine import WaterfallResult, waterfall
+from .payoff import PayoffCurve, payoff_curve
 from .scenario import Scenario, ScenarioError, StakeflowError, load, loads, parse_number
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ControlResult",
+    "PayoffCurve",
     "Scenario",
     "ScenarioError",
     "StakeflowError",
@@ -25,5 +27,6 @@ __all__ = [
     "load",
     "loads",
     "parse_number",
+    "payoff_curve",
     "waterfall",
 ]

@@ -1,0 +1,6 @@
+"""Payoff curves: each recipient's payout as an exact piecewise-linear function of proceeds."""
+
+from .curve import PayoffCurve, payoff_curve
+from .kinks import Kink, KinkSearchError
+
+__all__ = ["Kink", "KinkSearchError", "PayoffCurve", "payoff_curve"]

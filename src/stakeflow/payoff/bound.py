@@ -1,0 +1,80 @@
+"""An upper bound on the last breakpoint: proceeds beyond which every payout is linear.
+
+For an **equity entity** with total preference ``ΣL``, total participation caps ``ΣC``,
+``N`` as-converted shares in all (options and warrants included) and ``P*`` the highest price
+per common share at which anything happens (a conversion threshold — preference or cap per
+as-converted share —, a strike, a cap per as-converted share), every residual participant takes
+at most ``P`` per share, so the residual price is at least ``(V − ΣL) / N``. Once
+``V > ΣL + N·P*`` every convertible class is strictly better off converting, every option is in
+the money and every preference is paid in full: nothing changes any more. The bound used is
+``B = 2·(ΣL + ΣC + N·P*) + 1``.
+
+For a **tier program**, a tier with caps has paid out everything it ever will once its slowest
+capped claimant, receiving at least its weight's fraction ``w/W`` of the tier's inflow, reaches
+its cap ``c``: an inflow of at most ``max c·W/w``; a ``limit`` bounds it too. Summed over the
+tiers this gives ``T``; the bound used is ``2·T + 1``.
+
+**Look-through**: entities are visited from the root down. When all entities above an entity
+``e`` are linear beyond ``U``, ``e``'s proceeds are ``p(V) = p(U) + r·(V − U)`` there; ``e`` is
+linear once ``p(V) ≥ B_e``, i.e. beyond ``U + (B_e − p(U)) / r`` (never, if ``r = 0``: then its
+proceeds stay constant). The slope ``r`` is read from the exact engine at ``U`` and ``2U``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+
+from ..engine import claims_of
+from ..scenario.models import Entity
+
+
+def equity_bound(entity: Entity) -> Fraction:
+    """``2·(ΣL + ΣC + N·P*) + 1`` for an equity entity (see the module's docstring)."""
+    claims = claims_of(entity)
+    prefs = sum((c.preference for c in claims), Fraction(0))
+    caps = sum((c.cap for c in claims if c.cap is not None), Fraction(0))
+    shares = sum((c.as_converted for c in claims), Fraction(0))
+    prices = [Fraction(0)]
+    for c in claims:
+        if c.strike is not None:
+            prices.append(c.strike)
+        if c.as_converted > 0:
+            prices.append(c.preference / c.as_converted)
+            if c.cap is not None:
+                prices.append(c.cap / c.as_converted)
+    return 2 * (prefs + caps + shares * max(prices)) + 1
+
+
+def tier_bound(entity: Entity) -> Fraction:
+    """``2·Σ_tiers min(limit, max c·W/w) + 1`` for a tier program (see the module's docstring)."""
+    total = Fraction(0)
+    for tier in entity.distribution or ():
+        weight = sum(tier.shares.values(), Fraction(0))
+        ends: list[Fraction] = []
+        for k, cap in tier.caps.items():
+            w = tier.shares.get(k, Fraction(0))
+            if k != tier.overflow and w > 0:
+                ends.append(cap * weight / w)
+        inflow = max(ends) if ends else None
+        if tier.limit is not None:
+            inflow = tier.limit if inflow is None else min(inflow, tier.limit)
+        total += inflow or Fraction(0)
+    return 2 * total + 1
+
+
+def entity_bound(entity: Entity) -> Fraction:
+    """Proceeds of ``entity`` beyond which its own distribution is linear."""
+    return equity_bound(entity) if entity.is_equity else tier_bound(entity)
+
+
+def upper_bound(order: list[Entity], proceeds: Callable[[Fraction], dict[str, Fraction]]) -> Fraction:
+    """Proceeds of ``order[0]`` (the root) beyond which every payout through ``order`` (entities in
+    topological order) is linear; ``proceeds(V)`` gives each entity's exact proceeds at ``V``."""
+    u = entity_bound(order[0])
+    for ent in order[1:]:
+        at_u, at_2u = proceeds(u)[ent.id], proceeds(2 * u)[ent.id]
+        rate = (at_2u - at_u) / u
+        if rate > 0:
+            u = max(u, u + max(Fraction(0), entity_bound(ent) - at_u) / rate)
+    return u
