@@ -8,6 +8,7 @@ the float kernel (``evaluate``) within 1e-9 relative.
 from __future__ import annotations
 
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,7 @@ FILES = sorted([*(ROOT / "tests" / "cases").glob("*.yaml"), *(ROOT / "examples")
 
 
 def probe_points(points: list[Fraction]) -> list[Fraction]:
-    mids = [(a + b) / 2 for a, b in zip(points, points[1:], strict=False)]
+    mids = [(a + b) / 2 for a, b in pairwise(points)]
     last = points[-1]
     return [*points, *mids, last + 1, 2 * last + Fraction(7, 3), 10 * last + 10**6]
 
@@ -31,7 +32,7 @@ def test_curve_equals_engine(path: Path) -> None:
     sc = sf.load(path)
     curve = sf.payoff_curve(sc)
     assert curve.breakpoints[0] == 0
-    assert all(a < b for a, b in zip(curve.breakpoints, curve.breakpoints[1:], strict=False))
+    assert all(a < b for a, b in pairwise(curve.breakpoints))
     pts = probe_points(curve.breakpoints)
     exact = [waterfall(sc, p, curve.entity, explain=False) for p in pts]
     for p, res in zip(pts, exact, strict=True):
