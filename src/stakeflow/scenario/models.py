@@ -214,8 +214,18 @@ class Exit(_Model):
     value: Amount | None = None
 
 
+# The optional sections below build on the types above, so they are imported here.
+from .contracts import Contract  # noqa: E402
+from .projection import Projection  # noqa: E402
+
+
 class Scenario(_Model):
-    """A whole scenario file, validated. Build with :func:`stakeflow.load` or directly."""
+    """A whole scenario file, validated. Build with :func:`stakeflow.load` or directly.
+
+    ``projection``, ``contracts`` and ``sources`` are optional extensions of the format
+    (``docs/restructuring.md``): an operating entity's profits over the years, agreements such
+    as revenue shares, and the source of each figure, keyed by field path.
+    """
 
     stakeflow: Literal[1]
     name: str | None = None
@@ -224,12 +234,22 @@ class Scenario(_Model):
     holders: list[Holder] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
     exit: Exit | None = None
+    projection: Projection | None = None
+    contracts: list[Contract] = Field(default_factory=list)
+    sources: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _whole_file(self) -> Scenario:
         from .validate import check_scenario
 
         check_scenario(self)
+        return self
+
+    @model_validator(mode="after")
+    def _extensions(self) -> Scenario:
+        from .validate_extensions import check_extensions
+
+        check_extensions(self)
         return self
 
     # --- look-ups ---------------------------------------------------------------------------
