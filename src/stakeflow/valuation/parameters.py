@@ -1,0 +1,98 @@
+"""The market inputs of a valuation, read from any spelling of SPEC §1 and checked once.
+
+``MarketInputs`` is what the option pricing method and the risk-neutral Monte Carlo share:
+the entity's equity value today V, the annual volatility σ of its value, the term T in years
+to the liquidity event, and the continuously compounded risk-free rate r.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from ..scenario.errors import InputError
+from ..scenario.numbers import NumberError, parse_number
+from . import _messages as M
+
+MAX_VOLATILITY = 10.0
+"""A volatility above 1000% a year is taken for a percentage written without its ``%``."""
+
+
+def number(value: Any, name: str) -> float:
+    """``value`` in any spelling of SPEC §1 (``60%``, ``2.5M``, ``0.04``) as a float."""
+    try:
+        return float(parse_number(value))
+    except NumberError as exc:
+        raise InputError(M.BAD_NUMBER.format(name=name, value=value, detail=exc)) from None
+
+
+def positive(value: Any, name: str) -> float:
+    x = number(value, name)
+    if not x > 0:
+        raise InputError(M.NOT_POSITIVE.format(name=name, value=value))
+    return x
+
+
+def nonnegative(value: Any, name: str) -> float:
+    x = number(value, name)
+    if x < 0:
+        raise InputError(M.NEGATIVE.format(name=name, value=value))
+    return x
+
+
+def volatility(value: Any, name: str = "volatility") -> float:
+    """Annual volatility σ > 0 (``0.6`` or ``60%``)."""
+    x = positive(value, name)
+    if x > MAX_VOLATILITY:
+        raise InputError(M.VOLATILITY_TOO_HIGH.format(value=value, percent=100 * x))
+    return x
+
+
+def term(value: Any, name: str = "term") -> float:
+    """Years T > 0 to the liquidity event."""
+    return positive(value, name)
+
+
+def rate(value: Any, name: str = "rate") -> float:
+    """A rate per year (``0.04`` or ``4%``), above −100%."""
+    x = number(value, name)
+    if x <= -1:
+        raise InputError(M.RATE_TOO_LOW.format(name=name, value=value))
+    return x
+
+
+def whole(value: Any, message: str, minimum: int) -> int:
+    """A whole number ≥ ``minimum`` (``1M`` paths is fine, ``1.5`` is not)."""
+    try:
+        x = parse_number(value)
+    except NumberError:
+        raise InputError(message.format(value=value)) from None
+    if x.denominator != 1 or x < minimum:
+        raise InputError(message.format(value=value))
+    return int(x)
+
+
+@dataclass(frozen=True)
+class MarketInputs:
+    """V, σ, T, r of the option pricing method (SPEC §7)."""
+
+    equity_value: float
+    volatility: float
+    term: float
+    rate: float
+
+    @classmethod
+    def read(cls, equity_value: Any, volatility_: Any, term_: Any, rate_: Any) -> MarketInputs:
+        return cls(positive(equity_value, "equity value"), volatility(volatility_), term(term_), rate(rate_))
+
+    @property
+    def discount(self) -> float:
+        """e^{−rT}: today's value of 1 paid at T."""
+        return math.exp(-self.rate * self.term)
+
+    def to_json(self) -> dict[str, float]:
+        return {"volatility": self.volatility, "term": self.term, "rate": self.rate}
+
+
+__all__ = ["MarketInputs", "nonnegative", "number", "positive", "rate", "term", "volatility", "whole"]
