@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 
 from ..scenario.models import Entity, StockClass
+from . import instruments as I
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,9 @@ class Claim:
     share in the residual when the class is common, converts, or participates; ``cap`` limits a
     participating class's total receipts (preference included); a ``strike`` makes the class an
     option or warrant, paid ``P − K`` per share when the residual price ``P`` exceeds ``K``.
+    A post-money SAFE converts into ``capitalization_share`` of the liquidity capitalization,
+    which depends on who converts (:func:`stakeflow.engine.instruments.resolve`); its
+    ``as_converted`` here is the count when every convertible class converts.
     """
 
     id: str
@@ -27,10 +32,13 @@ class Claim:
     participating: bool = False
     cap: Fraction | None = None
     strike: Fraction | None = None
+    capitalization_share: Fraction | None = None
 
     @property
     def is_preferred(self) -> bool:
-        return self.kind == "preferred"
+        """Paid a preference unless it converts: preferred stock, and SAFEs and notes, which
+        behave like non-participating preferred at an exit."""
+        return self.kind in I.PREFERRED_LIKE
 
     @property
     def convertible(self) -> bool:
@@ -46,8 +54,14 @@ class Claim:
         return given_up / self.as_converted
 
 
-def claim_of(entity: Entity, cls: StockClass) -> Claim:
-    """The claim of class ``cls`` of ``entity``."""
+def claim_of(entity: Entity, cls: StockClass, as_of: dt.date | None = None) -> Claim:
+    """The claim of class ``cls`` of ``entity``, with dividends and interest accrued to ``as_of``."""
+    if I.is_post_money(cls):
+        return next(c for c in claims_of(entity, as_of) if c.id == cls.id)
+    return _claim(entity, cls, as_of)
+
+
+def _claim(entity: Entity, cls: StockClass, as_of: dt.date | None) -> Claim:
     shares = entity.class_shares(cls.id)
     if cls.kind == "preferred":
         issue = cls.invested if cls.invested is not None else shares * (cls.price_per_share or 0)
@@ -61,16 +75,41 @@ def claim_of(entity: Entity, cls: StockClass) -> Claim:
             kind=cls.kind,
             shares=shares,
             as_converted=shares * cls.conversion_ratio,
-            preference=issue * cls.liquidation_preference_multiple,
+            preference=issue * cls.liquidation_preference_multiple + I.dividends(cls, issue, as_of),
             seniority=cls.seniority,
             participating=cls.participating,
             cap=cap,
         )
     if cls.kind in ("option", "warrant"):
         return Claim(id=cls.id, kind=cls.kind, shares=shares, as_converted=shares, strike=cls.strike)
+    if cls.kind == "pool":
+        # Reserved, not granted: counted when a round is priced, paid nothing at an exit.
+        return Claim(id=cls.id, kind=cls.kind, shares=shares, as_converted=Fraction(0))
+    if cls.kind in ("safe", "note"):
+        return _instrument(entity, cls, shares, as_of)
     return Claim(id=cls.id, kind=cls.kind, shares=shares, as_converted=shares)
 
 
-def claims_of(entity: Entity) -> list[Claim]:
-    """Every class's claim, in the file's order."""
-    return [claim_of(entity, c) for c in entity.classes or ()]
+def _instrument(entity: Entity, cls: StockClass, shares: Fraction, as_of: dt.date | None) -> Claim:
+    """A SAFE or note before conversion: owed its amount (a note's times its multiple), or the
+    proceeds of ``amount / liquidity price`` common shares (see :mod:`.instruments`)."""
+    amount = I.owed(cls, as_of) if shares > 0 else Fraction(0)
+    if cls.kind == "note":
+        preference = amount * cls.liquidation_preference_multiple
+        seniority = cls.seniority if "seniority" in cls.model_fields_set else I.debt_seniority(entity)
+    else:
+        preference, seniority = amount, cls.seniority
+    share, as_converted = None, Fraction(0)
+    if I.is_post_money(cls) and cls.valuation_cap:
+        share = amount / cls.valuation_cap
+    elif cls.valuation_cap:
+        as_converted = amount * I.fixed_capitalization(entity) / cls.valuation_cap
+    return Claim(id=cls.id, kind=cls.kind, shares=shares, as_converted=as_converted, preference=preference,
+                 seniority=seniority, capitalization_share=share)
+
+
+def claims_of(entity: Entity, as_of: dt.date | None = None) -> list[Claim]:
+    """Every class's claim, in the file's order, with dividends and interest accrued to ``as_of``."""
+    claims = [_claim(entity, c, as_of) for c in entity.classes or ()]
+    every = [c.id for c in claims if c.convertible]
+    return I.resolve(claims, every)

@@ -14,6 +14,7 @@ from ..scenario.validate import children
 from .claims import claims_of
 from .conversion import equilibrium
 from .equity import split
+from .instruments import accrual_date
 from .ledger import Step
 from .result import EquityFlow, TierFlow, WaterfallResult
 from .tiers import split_tiers
@@ -103,7 +104,7 @@ def waterfall(sc: Scenario, exit_value: Any, entity: str | None = None, explain:
         if explain:
             steps.append(Step(ent.id, "proceeds", f"proceeds of {ent.id}", v))
         if ent.is_equity:
-            claims = claims_of(ent)
+            claims = claims_of(ent, accrual_date(sc))
             conv = equilibrium(ent.id, claims, v)
             if explain:
                 for cid in sorted(conv):

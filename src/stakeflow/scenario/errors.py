@@ -30,6 +30,23 @@ FIELD_NOT_FOR_KIND = "{field!r} does not apply to {kind} class {id!r}"
 CAP_NEEDS_PARTICIPATING = (
     "'participation_cap_multiple' is set on class {id!r}, which is not participating"
 )
+SAFE_INVESTED = "safe class {id!r} needs 'invested' (the purchase amount of the SAFE)"
+SAFE_TERMS = "safe class {id!r} needs a 'valuation_cap' or a 'discount' (or both)"
+NOTE_PRINCIPAL = "note class {id!r} needs a 'principal'"
+NOTE_ISSUE_DATE = "note class {id!r} accrues interest and needs an 'issue_date'"
+NOTE_MATURITY = "note class {id!r} matures ({maturity}) before it is issued ({issue})"
+DISCOUNT_RANGE = "'discount' of class {id!r} must be below 100%, got {value}"
+VALUATION_CAP = "'valuation_cap' of class {id!r} must be positive"
+DIVIDEND_START = "preferred class {id!r} accrues dividends and needs a 'dividend_start' date"
+DIVIDEND_RATE = "{field!r} is set on class {id!r}, which has no 'dividend_rate'"
+CONTINGENT_IF_NOT = "'if_not' needs exactly one of 'returnable: true' or 'invested: AMOUNT'"
+ACCRUAL_DATE = (
+    "class {id!r} accrues {what} but the scenario has no date to accrue to: set 'as_of' (or 'exit.date')"
+)
+SAFES_TOO_LARGE = (
+    "the post-money SAFEs of entity {id!r} add up to {total:.2%} of the company (purchase amount / "
+    "valuation cap); together they must stay below 100%"
+)
 NO_COMMON = "equity entity {id!r} needs at least one class of kind 'common'"
 BOTH_PROGRAMS = "entity {id!r} has both 'classes' and 'distribution'; give one or the other"
 HOLDINGS_WITHOUT_CLASSES = "entity {id!r} has holdings but no classes"

@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from . import errors as E
+from .errors import Problem, ScenarioError
 from .numbers import NumberError, parse_number
 
 
@@ -59,7 +60,28 @@ Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
 HolderKind = Literal["founder", "employee", "investor", "pool", "nonprofit", "company", "other"]
 LegalForm = Literal["corporation", "pbc", "llc", "lp", "nonprofit", "trust", "other"]
-ClassKind = Literal["common", "preferred", "option", "warrant"]
+ClassKind = Literal["common", "preferred", "option", "warrant", "pool", "safe", "note"]
+SafeBasis = Literal["post_money", "pre_money"]
+Accrual = Literal["simple", "compound"]
+AntiDilution = Literal["none", "broad_based", "narrow_based", "full_ratchet"]
+
+_NO_VOTES = ("option", "warrant", "pool", "safe", "note")
+# Fields that only some kinds take (the format's extension for instruments, docs/instruments.md).
+_KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    "valuation_cap": ("safe", "note"),
+    "discount": ("safe", "note"),
+    "basis": ("safe",),
+    "principal": ("note",),
+    "interest_rate": ("note",),
+    "interest": ("note",),
+    "issue_date": ("note",),
+    "maturity_date": ("note",),
+    "dividend_rate": ("preferred",),
+    "dividend": ("preferred",),
+    "dividend_start": ("preferred",),
+    "anti_dilution": ("preferred",),
+    "contingent": ("preferred", "safe", "note"),
+}
 
 
 class _Model(BaseModel):
@@ -74,6 +96,28 @@ class Holder(_Model):
     id: Id
     name: str | None = None
     kind: HolderKind | None = None
+
+
+class IfNot(_Model):
+    """What a contingent class becomes when its event has not happened by the deadline: its money
+    is returned (``returnable``), or only ``invested`` of it stays invested."""
+
+    returnable: bool = False
+    invested: Amount | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> IfNot:
+        if self.returnable == (self.invested is not None):
+            raise ValueError(E.CONTINGENT_IF_NOT)
+        return self
+
+
+class Contingent(_Model):
+    """Terms that hold only if ``event`` happens (by ``deadline``); otherwise ``if_not`` applies."""
+
+    event: Id
+    deadline: dt.date | None = None
+    if_not: IfNot
 
 
 class StockClass(_Model):
@@ -91,10 +135,23 @@ class StockClass(_Model):
     conversion_ratio: Amount = Fraction(1)
     votes_per_share: Amount | None = None
     strike: Amount | None = None
+    valuation_cap: Amount | None = None
+    discount: Amount | None = None
+    basis: SafeBasis | None = None
+    principal: Amount | None = None
+    interest_rate: Amount | None = None
+    interest: Accrual | None = None
+    issue_date: dt.date | None = None
+    maturity_date: dt.date | None = None
+    dividend_rate: Amount | None = None
+    dividend: Accrual | None = None
+    dividend_start: dt.date | None = None
+    anti_dilution: AntiDilution | None = None
+    contingent: Contingent | None = None
 
     @model_validator(mode="after")
     def _kind_rules(self) -> StockClass:
-        problems: list[str] = []
+        problems: list[str] = self._instrument_rules()
         if self.kind == "preferred":
             if (self.price_per_share is None) == (self.invested is None):
                 problems.append(E.PREFERRED_PRICE.format(id=self.id))
@@ -104,6 +161,8 @@ class StockClass(_Model):
                 problems.append(E.CONVERSION_RATIO.format(id=self.id))
         else:
             for field in ("price_per_share", "invested", "participation_cap_multiple"):
+                if field == "invested" and self.kind == "safe":
+                    continue
                 if getattr(self, field) is not None:
                     problems.append(E.FIELD_NOT_FOR_KIND.format(field=field, kind=self.kind, id=self.id))
             if self.participating:
@@ -119,12 +178,57 @@ class StockClass(_Model):
             raise ValueError("; ".join(problems))
         return self
 
+    def _instrument_rules(self) -> list[str]:
+        """The rules of the kinds and fields that extend SPEC §3 (docs/instruments.md)."""
+        out: list[str] = []
+        for field, kinds in _KIND_FIELDS.items():
+            if getattr(self, field) is not None and self.kind not in kinds:
+                out.append(E.FIELD_NOT_FOR_KIND.format(field=field, kind=self.kind, id=self.id))
+        if self.kind in ("safe", "note", "pool"):
+            # Terms that only shares have; the instrument's own fields say what it is owed.
+            for field in ("liquidation_preference_multiple", "conversion_ratio"):
+                if field in self.model_fields_set and not (self.kind == "note" and field[0] == "l"):
+                    out.append(E.FIELD_NOT_FOR_KIND.format(field=field, kind=self.kind, id=self.id))
+        if self.kind == "safe":
+            if self.invested is None:
+                out.append(E.SAFE_INVESTED.format(id=self.id))
+            if self.valuation_cap is None and self.discount is None:
+                out.append(E.SAFE_TERMS.format(id=self.id))
+        if self.kind == "note":
+            if self.principal is None:
+                out.append(E.NOTE_PRINCIPAL.format(id=self.id))
+            if self.interest_rate and self.issue_date is None:
+                out.append(E.NOTE_ISSUE_DATE.format(id=self.id))
+            if self.issue_date and self.maturity_date and self.maturity_date < self.issue_date:
+                out.append(E.NOTE_MATURITY.format(id=self.id, maturity=self.maturity_date, issue=self.issue_date))
+        if self.discount is not None and self.discount >= 1:
+            out.append(E.DISCOUNT_RANGE.format(id=self.id, value=f"{float(self.discount):.2%}"))
+        if self.valuation_cap is not None and self.valuation_cap == 0:
+            out.append(E.VALUATION_CAP.format(id=self.id))
+        if self.kind == "preferred":
+            if self.dividend_rate is not None and self.dividend_start is None:
+                out.append(E.DIVIDEND_START.format(id=self.id))
+            for field in ("dividend", "dividend_start"):
+                if getattr(self, field) is not None and self.dividend_rate is None:
+                    out.append(E.DIVIDEND_RATE.format(field=field, id=self.id))
+        return out
+
     @property
     def votes(self) -> Fraction:
-        """Votes per share: as given, else 1 for stock and 0 for options and warrants."""
+        """Votes per share: as given, else 1 for stock and 0 for options, warrants, the unissued
+        pool, SAFEs and notes."""
         if self.votes_per_share is not None:
             return self.votes_per_share
-        return Fraction(0) if self.kind in ("option", "warrant") else Fraction(1)
+        return Fraction(0) if self.kind in _NO_VOTES else Fraction(1)
+
+    @property
+    def accrues(self) -> str | None:
+        """What the class accrues with time ("dividends", "interest"), if anything."""
+        if self.kind == "preferred" and self.dividend_rate:
+            return "dividends"
+        if self.kind == "note" and self.interest_rate:
+            return "interest"
+        return None
 
 
 class Holding(_Model):
@@ -208,10 +312,25 @@ class Entity(_Model):
     def class_shares(self, class_id: str) -> Fraction:
         return sum((h.shares for h in self.holdings or () if h.class_ == class_id), Fraction(0))
 
+    @model_validator(mode="after")
+    def _post_money_safes(self) -> Entity:
+        # Post-money SAFEs convert into purchase/cap of the company each; at 100% or more
+        # together they would need infinitely many shares.
+        total = sum(
+            (c.invested / c.valuation_cap for c in self.classes or ()
+             if c.kind == "safe" and (c.basis or "post_money") == "post_money"
+             and c.invested is not None and c.valuation_cap),
+            Fraction(0),
+        )
+        if total >= 1:
+            raise ValueError(E.SAFES_TOO_LARGE.format(id=self.id, total=float(total)))
+        return self
+
 
 class Exit(_Model):
     entity: Id | None = None
     value: Amount | None = None
+    date: dt.date | None = None
 
 
 # The optional sections below build on the types above, so they are imported here.
@@ -250,6 +369,21 @@ class Scenario(_Model):
         from .validate_extensions import check_extensions
 
         check_extensions(self)
+        return self
+
+    @model_validator(mode="after")
+    def _accrual_date(self) -> Scenario:
+        # Dividends and interest accrue to a date: without one, the amounts owed are unknown.
+        if self.as_of is not None or (self.exit is not None and self.exit.date is not None):
+            return self
+        problems = [
+            Problem(f"entities[{i}].classes[{j}]", E.ACCRUAL_DATE.format(id=c.id, what=c.accrues))
+            for i, e in enumerate(self.entities)
+            for j, c in enumerate(e.classes or ())
+            if c.accrues
+        ]
+        if problems:
+            raise ScenarioError(problems)
         return self
 
     # --- look-ups ---------------------------------------------------------------------------

@@ -1,0 +1,150 @@
+"""What SAFEs, convertible notes and cumulative dividends are owed at an exit.
+
+The instruments extend SPEC §3 (``docs/instruments.md``). At an exit before they convert in a
+priced round, a SAFE or a note is a non-participating preferred-like claim: it is owed an amount
+(its **preference**) or, if it chooses, the proceeds of a number of common shares (its
+**as-converted** shares), whichever is greater, in the same conversion equilibrium as preferred
+stock.
+
+*Accrual* (dividends and interest), actual/365: ``t = days / 365`` from the start date to the
+accrual date (``exit.date``, else the scenario's ``as_of``), never negative.
+
+- simple: ``amount · r · t``;
+- compound (annually): ``amount · ((1 + r)^n · (1 + r·f) − 1)`` with ``n = ⌊t⌋`` whole years
+  and ``f = t − n`` the part year, which accrues simply.
+
+*Liquidity capitalization* (the share count a capped instrument converts against at an exit):
+
+- **post-money SAFE** (Y Combinator post-money SAFE, "Liquidity Capitalization"): every share
+  that takes part in the proceeds on an as-converted basis — common, issued options and
+  warrants, participating preferred, and every preferred class, SAFE and note that converts —
+  and not the unissued pool, nor any instrument that takes its cash-out amount or preference
+  instead. A post-money SAFE with purchase amount ``P`` and cap ``K`` converts into
+  ``P/K · LC`` shares (the Liquidity Price is ``K / LC``), so with ``B`` the other
+  participating shares and ``Σ P/K`` over the converting post-money SAFEs,
+  ``LC = B / (1 − Σ P/K)``. Because ``LC`` depends on who converts, it is resolved inside the
+  waterfall for each candidate set of conversions (:func:`resolve`).
+- **pre-money SAFE** (the original Y Combinator SAFE) and **note**: fixed, the fully diluted
+  capitalization excluding SAFEs, notes and the unissued pool: common, options and warrants,
+  and every preferred class as converted. The instrument converts into
+  ``owed · capitalization / K`` shares.
+
+An instrument without a cap converts at the exit's own price, which gives it exactly its
+purchase amount: it is owed that amount and never converts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from ..scenario.models import Entity, Scenario, StockClass
+
+if TYPE_CHECKING:
+    from .claims import Claim
+
+DAYS_PER_YEAR = 365
+"""Day count of every accrual: actual days over a 365-day year."""
+
+PREFERRED_LIKE = ("preferred", "safe", "note")
+"""Kinds paid a preference unless they convert (SAFEs and notes behave like non-participating
+preferred at an exit)."""
+
+
+def accrual_date(sc: Scenario) -> dt.date | None:
+    """The date dividends and interest accrue to: ``exit.date``, else the scenario's ``as_of``."""
+    if sc.exit is not None and sc.exit.date is not None:
+        return sc.exit.date
+    return sc.as_of
+
+
+def years(start: dt.date, end: dt.date) -> Fraction:
+    """Years from ``start`` to ``end``, actual/365, never negative."""
+    return Fraction(max((end - start).days, 0), DAYS_PER_YEAR)
+
+
+def accrued(amount: Fraction, rate: Fraction, method: str, start: dt.date, end: dt.date) -> Fraction:
+    """Dividends or interest accrued on ``amount`` at ``rate`` a year from ``start`` to ``end``.
+
+    simple: ``amount·r·t``; compound (annually): ``amount·((1+r)^n·(1+r·f) − 1)``, ``n = ⌊t⌋``,
+    ``f = t − n``, with ``t`` in years actual/365.
+    """
+    t = years(start, end)
+    if method == "compound":
+        n = t.numerator // t.denominator
+        return amount * ((1 + rate) ** n * (1 + rate * (t - n)) - 1)
+    return amount * rate * t
+
+
+def dividends(cls: StockClass, issue: Fraction, as_of: dt.date | None) -> Fraction:
+    """Cumulative dividends accrued on a preferred class's issue amount up to ``as_of``."""
+    if not cls.dividend_rate or cls.dividend_start is None or as_of is None:
+        return Fraction(0)
+    return accrued(issue, cls.dividend_rate, cls.dividend or "simple", cls.dividend_start, as_of)
+
+
+def owed(cls: StockClass, as_of: dt.date | None) -> Fraction:
+    """What a SAFE or note is owed before any multiple: a SAFE's purchase amount; a note's
+    principal plus interest accrued from its issue date to ``as_of``."""
+    if cls.kind == "safe":
+        return cls.invested or Fraction(0)
+    principal = cls.principal or Fraction(0)
+    if cls.interest_rate and cls.issue_date is not None and as_of is not None:
+        principal += accrued(principal, cls.interest_rate, cls.interest or "simple", cls.issue_date, as_of)
+    return principal
+
+
+def is_post_money(cls: StockClass) -> bool:
+    """Whether ``cls`` is a capped SAFE that converts on the post-money basis."""
+    return cls.kind == "safe" and cls.valuation_cap is not None and (cls.basis or "post_money") == "post_money"
+
+
+def fixed_capitalization(entity: Entity) -> Fraction:
+    """The fully diluted capitalization that pre-money SAFEs and notes convert against: common,
+    options and warrants, and every preferred class as converted; not SAFEs, notes or the pool."""
+    total = Fraction(0)
+    for c in entity.classes or ():
+        shares = entity.class_shares(c.id)
+        if c.kind == "preferred":
+            total += shares * c.conversion_ratio
+        elif c.kind in ("common", "option", "warrant"):
+            total += shares
+    return total
+
+
+def debt_seniority(entity: Entity) -> int:
+    """The seniority of a note that gives none: above every preferred class and SAFE (a note is
+    debt, paid before equity)."""
+    ranks = [c.seniority for c in entity.classes or () if c.kind in ("preferred", "safe")]
+    ranks += [c.seniority for c in entity.classes or () if c.kind == "note" and "seniority" in c.model_fields_set]
+    return max(ranks, default=0) + 1
+
+
+def participates(c: Claim, converted: Collection[str]) -> bool:
+    """Whether a claim shares in the residual per as-converted share, given who converts."""
+    if c.strike is not None or c.kind not in PREFERRED_LIKE:
+        return True
+    return c.id in converted or c.participating
+
+
+def resolve(claims: Sequence[Claim], converted: Collection[str]) -> list[Claim]:
+    """The claims with each post-money SAFE's as-converted shares set for this set of
+    conversions: ``P/K · LC``, ``LC = B / (1 − Σ_converting P/K)`` (module docstring)."""
+    if not any(c.capitalization_share is not None for c in claims):
+        return list(claims)
+    base = sum(
+        (c.as_converted for c in claims if c.capitalization_share is None and participates(c, converted)),
+        Fraction(0),
+    )
+    sold = sum(
+        (c.capitalization_share for c in claims if c.capitalization_share is not None and c.id in converted),
+        Fraction(0),
+    )
+    cap = base / (1 - sold)
+    return [
+        replace(c, as_converted=c.capitalization_share * cap) if c.capitalization_share is not None else c
+        for c in claims
+    ]
