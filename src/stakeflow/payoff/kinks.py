@@ -33,6 +33,9 @@ Vector = tuple[Fraction, ...]
 # starts and shrinks: fractions with prime denominators, away from the round amounts at which
 # terms put their kinks.
 PROBE = Fraction(3989, 10007)
+SECOND_PROBE = Fraction(7213, 9973)
+SWEEP_PROBE = Fraction(1187, 9949)
+MAX_SWEEPS = 50
 FIRST_STEP = Fraction(1, 7919)
 SHRINK = Fraction(1, 31)
 MAX_SHRINKS = 400
@@ -116,32 +119,32 @@ def _meeting_point(
     return _SAME_LINE if x is None else x
 
 
-def find_kinks(f: Sampler, upper: Fraction, slope_after: Vector) -> tuple[Vector, list[Kink]]:
-    """The slope just above 0 and every kink of ``F`` on ``(0, upper)``, in increasing order.
-
-    ``slope_after`` is the slope of ``F`` beyond ``upper``, where ``F`` is known to be linear (so
-    the piece just left of ``upper`` has that slope too).
-    """
-    start = one_sided_slope(f, Fraction(0), +1, upper)
-    kinks: dict[Fraction, Kink] = {}
-    stack: list[tuple[Fraction, Fraction, Vector, Vector]] = [(Fraction(0), upper, start, slope_after)]
+def _refine(f: Sampler, a: Fraction, b: Fraction, r: Vector, l_: Vector, kinks: dict[Fraction, Kink]) -> None:
+    """Add to ``kinks`` every kink of ``F`` in ``(a, b)``, given the slope ``r`` just right of ``a``
+    and ``l`` just left of ``b``."""
+    stack: list[tuple[Fraction, Fraction, Vector, Vector]] = [(a, b, r, l_)]
     while stack:
         a, b, r, l_ = stack.pop()
         fa, fb = f(a), f(b)
         meet = _meeting_point(a, fa, r, b, fb, l_)
         if meet == _SAME_LINE:
-            p = a + (b - a) * PROBE
-            if _on_line(f(p), fa, r, p - a):
+            probes = (a + (b - a) * PROBE, a + (b - a) * SECOND_PROBE)
+            bad = [p for p in probes if not _on_line(f(p), fa, r, p - a)]
+            if not bad:
                 continue
-            split = p
+            split = bad[0]
         elif isinstance(meet, Fraction) and a < meet < b:
             x = meet
-            p1 = a + (x - a) * PROBE
-            p2 = x + (b - x) * PROBE
+            near = min(x - a, b - x) * FIRST_STEP
+            left_probes = (x - near, a + (x - a) * PROBE)
+            right_probes = (x + near, x + (b - x) * PROBE)
+            # F(x) on both lines is not enough: when the lines of the two outer pieces meet
+            # outside the pieces between them (a zigzag), F(x) lies on both anyway. Points next
+            # to x on each side pin the slopes there; far probes look for pieces further out.
             if (
                 _on_line(f(x), fa, r, x - a)
-                and _on_line(f(p1), fa, r, p1 - a)
-                and _on_line(f(p2), fb, l_, p2 - b)
+                and all(_on_line(f(p), fa, r, p - a) for p in left_probes)
+                and all(_on_line(f(p), fb, l_, p - b) for p in right_probes)
             ):
                 kinks[x] = Kink(x, r, l_)
                 continue
@@ -154,7 +157,36 @@ def find_kinks(f: Sampler, upper: Fraction, slope_after: Vector) -> tuple[Vector
             kinks[split] = Kink(split, left, right)
         stack.append((split, b, right, l_))
         stack.append((a, split, r, left))
-    return start, [kinks[k] for k in sorted(kinks)]
+
+
+def find_kinks(f: Sampler, upper: Fraction, slope_after: Vector) -> tuple[Vector, list[Kink]]:
+    """The slope just above 0 and every kink of ``F`` on ``(0, upper)``, in increasing order.
+
+    ``slope_after`` is the slope of ``F`` beyond ``upper``, where ``F`` is known to be linear (so
+    the piece just left of ``upper`` has that slope too). Once the search settles, every interval
+    between consecutive kinks is checked once more at a point no earlier probe used, and
+    searched again if ``F`` is not on its line there.
+    """
+    start = one_sided_slope(f, Fraction(0), +1, upper)
+    kinks: dict[Fraction, Kink] = {}
+    _refine(f, Fraction(0), upper, start, slope_after, kinks)
+    checked: set[tuple[Fraction, Fraction]] = set()
+    for _ in range(MAX_SWEEPS):
+        points = [Fraction(0), *sorted(kinks), upper]
+        rights = [start, *(kinks[k].right for k in sorted(kinks))]
+        lefts = [*(kinks[k].left for k in sorted(kinks)), slope_after]
+        again = False
+        for a, b, r, l_ in zip(points[:-1], points[1:], rights, lefts, strict=True):
+            if (a, b) in checked:
+                continue
+            checked.add((a, b))
+            p = a + (b - a) * SWEEP_PROBE
+            if not _on_line(f(p), f(a), r, p - a):
+                _refine(f, a, b, r, l_, kinks)
+                again = True
+        if not again:
+            return start, [kinks[k] for k in sorted(kinks)]
+    raise KinkSearchError("the kink search did not settle")
 
 
 def restrict(kinks: Sequence[Kink], start: Vector, columns: Sequence[int]) -> tuple[list[Fraction], list[Vector]]:
