@@ -22,9 +22,14 @@ MAX_VOLATILITY = 10.0
 def number(value: Any, name: str) -> float:
     """``value`` in any spelling of SPEC §1 (``60%``, ``2.5M``, ``0.04``) as a float."""
     try:
-        return float(parse_number(value))
+        x = float(parse_number(value))
     except NumberError as exc:
         raise InputError(M.BAD_NUMBER.format(name=name, value=value, detail=exc)) from None
+    except OverflowError:
+        x = math.inf
+    if not math.isfinite(x):
+        raise InputError(M.BAD_NUMBER.format(name=name, value=value, detail="too large"))
+    return x
 
 
 def positive(value: Any, name: str) -> float:

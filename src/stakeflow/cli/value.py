@@ -1,0 +1,231 @@
+"""``stakeflow value FILE --method opm|montecarlo|pwerm``: what every holder and class is worth today."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from ..scenario.errors import InputError
+from ..valuation import _messages as M
+from ..valuation.backsolve import backsolve
+from ..valuation.dlom import METHODS as DLOM_METHODS
+from ..valuation.montecarlo import DEFAULT_CHUNK, DEFAULT_PATHS, value_montecarlo
+from ..valuation.opm import value_opm
+from ..valuation.parameters import rate as read_rate
+from ..valuation.pwerm import value_pwerm
+from ..valuation.result import ValuationResult
+from ._app import app
+from ._common import console, emit_json, err_console, load_scenario, money, pct, table, user_errors
+
+METHODS = ("opm", "montecarlo", "pwerm")
+
+
+def _check_options(method: str, given: dict[str, Any], allowed: set[str]) -> None:
+    for option, value in given.items():
+        if value is not None and value is not False and option not in allowed:
+            raise InputError(M.NOT_WITH.format(option=option, method=method))
+
+
+def _need(method: str, what: str, value: Any) -> Any:
+    if value is None:
+        raise InputError(M.NEEDS.format(method=method, what=what))
+    return value
+
+
+@contextmanager
+def _progress_bar(show: bool, total: int) -> Iterator[Any]:
+    """A Rich progress bar on stderr counting paths, or nothing."""
+    if not show:
+        yield None
+        return
+    columns = [TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task("paths", total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+@app.command()
+def value(
+    file: Path = typer.Argument(..., help="Scenario file (YAML or JSON)."),
+    method: str = typer.Option("opm", "--method", help="opm, montecarlo or pwerm."),
+    equity_value: str = typer.Option(None, "--equity-value", help="Equity value today, e.g. 25M."),
+    volatility: str = typer.Option(None, "--volatility", help="Annual volatility, e.g. 60% or 0.6."),
+    term: str = typer.Option(None, "--term", help="Years to the liquidity event, e.g. 3."),
+    rate: str = typer.Option(None, "--rate", help="Continuous risk-free rate, e.g. 4% or 0.04."),
+    backsolve_class: str = typer.Option(None, "--backsolve", help="Solve the equity value from this class's price."),
+    price: str = typer.Option(None, "--price", help="Price per share of the --backsolve class."),
+    dlom: str = typer.Option(None, "--dlom", help="Discount for lack of marketability: finnerty or put."),
+    dlom_volatility: str = typer.Option(None, "--dlom-volatility",
+                                        help="Volatility for the DLOM (default --volatility)."),
+    dlom_term: str = typer.Option(None, "--dlom-term", help="Holding period for the DLOM (default --term)."),
+    paths: str = typer.Option(None, "--paths", help=f"Monte Carlo paths (default {DEFAULT_PATHS:,})."),
+    seed: str = typer.Option(None, "--seed", help="Monte Carlo seed (default 0)."),
+    chunk_size: str = typer.Option(None, "--chunk-size", help=f"Paths per unit of work (default {DEFAULT_CHUNK:,})."),
+    workers: str = typer.Option(None, "--workers", help="Worker processes for Monte Carlo (default 1)."),
+    antithetic: bool = typer.Option(False, "--antithetic", help="Antithetic variates (pairs z, -z)."),
+    distribution: Path = typer.Option(None, "--distribution", help="Terminal values: .csv/.npy sample or .yaml law."),
+    scenarios: Path = typer.Option(None, "--scenarios", help="PWERM scenarios file (YAML)."),
+    entity: str = typer.Option(None, "--entity", help="Entity to value (default: exit entity or single root)."),
+    progress: bool = typer.Option(None, "--progress/--no-progress",
+                                  help="Progress bar on stderr (default: when stderr is a terminal)."),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON document (SPEC §7)."),
+) -> None:
+    """Value every holder and every class of an entity: option pricing method (with backsolve),
+    Monte Carlo, or PWERM / hybrid scenarios; optionally with a discount for lack of marketability."""
+    sc = load_scenario(file)
+    given = {"--equity-value": equity_value, "--volatility": volatility, "--term": term, "--rate": rate,
+             "--backsolve": backsolve_class, "--price": price, "--dlom-volatility": dlom_volatility,
+             "--dlom-term": dlom_term, "--paths": paths, "--seed": seed, "--chunk-size": chunk_size,
+             "--workers": workers, "--antithetic": antithetic, "--distribution": distribution,
+             "--scenarios": scenarios}
+    with user_errors():
+        if method not in METHODS:
+            raise InputError(M.UNKNOWN_METHOD.format(method=method, valid=", ".join(METHODS)))
+        if dlom is not None and dlom not in DLOM_METHODS:
+            raise InputError(M.UNKNOWN_DLOM.format(name=dlom))
+        dlom_args = {"dlom": dlom, "dlom_volatility": dlom_volatility, "dlom_term": dlom_term}
+        res: ValuationResult
+        if method == "opm":
+            _check_options(method, given, {"--equity-value", "--volatility", "--term", "--rate", "--backsolve",
+                                           "--price", "--dlom-volatility", "--dlom-term"})
+            vol = _need(method, "--volatility S", volatility)
+            t = _need(method, "--term T", term)
+            r = _need(method, "--rate R", rate)
+            if backsolve_class is not None and equity_value is not None:
+                raise InputError(M.EITHER_VALUE_OR_BACKSOLVE)
+            if price is not None and backsolve_class is None:
+                raise InputError(M.PRICE_WITHOUT_BACKSOLVE)
+            if backsolve_class is not None:
+                if price is None:
+                    raise InputError(M.BACKSOLVE_NEEDS_PRICE.format(cls=backsolve_class))
+                res = backsolve(sc, backsolve_class, price, vol, t, r, entity=entity, **dlom_args)
+            else:
+                v = _need(method, "--equity-value V (or --backsolve CLASS --price P)", equity_value)
+                res = value_opm(sc, v, vol, t, r, entity=entity, **dlom_args)
+        elif method == "montecarlo":
+            _check_options(method, given, {"--equity-value", "--volatility", "--term", "--rate", "--dlom-volatility",
+                                           "--dlom-term", "--paths", "--seed", "--chunk-size", "--workers",
+                                           "--antithetic", "--distribution"})
+            sample = distribution is not None and distribution.suffix.lower() in (".csv", ".txt", ".npy")
+            if sample:
+                _check_options("montecarlo with a sample file", {"--paths": paths, "--seed": seed,
+                                                                 "--antithetic": antithetic}, set())
+            n = DEFAULT_PATHS if paths is None else paths
+            show = progress if progress is not None else sys.stderr.isatty()
+            with _progress_bar(bool(show) and not sample, _total(n)) as advance:
+                res = value_montecarlo(
+                    sc, equity_value, volatility, _need(method, "--term T", term), _need(method, "--rate R", rate),
+                    paths=n, seed=0 if seed is None else seed,
+                    chunk_size=DEFAULT_CHUNK if chunk_size is None else chunk_size,
+                    workers=1 if workers is None else workers, antithetic=antithetic,
+                    distribution=distribution, entity=entity, progress=advance, **dlom_args)
+        else:
+            _check_options(method, given, {"--scenarios", "--volatility", "--term", "--rate", "--dlom-volatility",
+                                           "--dlom-term"})
+            spec = _need(method, "--scenarios FILE", scenarios)
+            res = value_pwerm(sc, spec, entity=entity, dlom=dlom, dlom_volatility=dlom_volatility or volatility,
+                              dlom_term=dlom_term or term, dlom_rate=read_rate(rate) if rate is not None else 0)
+    if json_out:
+        emit_json(res.to_json())
+    else:
+        show_result(res)
+
+
+def _total(paths: str | int) -> int:
+    try:
+        return max(int(float(str(paths).replace("_", "").replace(",", ""))), 1)
+    except ValueError:
+        return 1  # the real check, with its message, is value_montecarlo's
+
+
+TITLES = {"opm": "option pricing method", "montecarlo": "Monte Carlo", "pwerm": "PWERM", "hybrid": "hybrid method"}
+
+
+def show_result(res: ValuationResult) -> None:
+    """Rich tables: one per holder, one per class, and the scenarios of a PWERM."""
+    cur = res.currency
+    inputs = ", ".join(f"{k.replace('_', ' ')} {_fmt(k, v)}" for k, v in res.inputs.items()
+                       if not isinstance(v, dict | list) and k not in _UNSHOWN)
+    console.print(f"[bold]{res.entity}[/bold]: {TITLES[res.method]}, equity value {money(res.equity_value, cur)}"
+                  + (f" ({inputs})" if inputs else ""))
+    if res.backsolve is not None:
+        console.print(f"backsolved: {res.backsolve['class']} is worth {res.backsolve['price']:,.6g} a share "
+                      f"at an equity value of {money(res.equity_value, cur)}")
+    if res.dlom is not None:
+        d = res.dlom
+        console.print(f"discount for lack of marketability: {d.name}, volatility {d.volatility:.2%}, "
+                      f"{d.term:g} years: {d.discount:.2%}")
+    after_h, after_c = res.after_dlom()
+    se = res.standard_errors
+    cols = ["holder", f"value ({cur})", "% equity"]
+    cols += ["std. error"] if se is not None else []
+    cols += ["after DLOM"] if res.dlom is not None else []
+    rows = []
+    for k, v in res.holders.items():
+        row = [res.names.get(k, k), money(v, "", 0), pct(v / res.equity_value) if res.equity_value else "-"]
+        row += [money(se[k], "", 0)] if se is not None else []
+        row += [money(after_h[k], "", 0)] if res.dlom is not None else []
+        rows.append(row)
+    console.print(_folding(table(f"{res.entity}: value by holder", cols, rows), rows))
+    if res.classes:
+        cse = res.class_standard_errors
+        # Share counts make way for the standard error and the DLOM column in an 80-column terminal.
+        with_shares = cse is None and res.dlom is None
+        cols = ["class", *(["shares"] if with_shares else []), f"value ({cur})", "per share", "% equity"]
+        cols += ["s.e./share"] if cse is not None else []
+        cols += ["after DLOM"] if res.dlom is not None else []
+        rows = []
+        for k, per in res.classes.items():
+            total = res.class_values[k]
+            row = [k, *([money(res.class_shares[k], "", 0)] if with_shares else []), money(total, "", 0),
+                   f"{per:,.4f}", pct(total / res.equity_value) if res.equity_value else "-"]
+            row += [f"{cse[k]:,.4f}"] if cse is not None else []
+            row += [f"{after_c[k]:,.4f}"] if res.dlom is not None else []
+            rows.append(row)
+        console.print(_folding(table(f"{res.entity}: value by class", cols, rows), rows))
+    if res.scenarios:
+        cols = ["", *(s.name for s in res.scenarios)]
+        rows = [["probability", *(pct(s.probability) for s in res.scenarios)],
+                ["method", *(s.method for s in res.scenarios)],
+                [f"equity PV ({cur})", *(money(s.equity_value, "", 0) for s in res.scenarios)]]
+        rows += [[res.names.get(h, h), *(money(s.holders[h], "", 0) for s in res.scenarios)] for h in res.holders]
+        console.print(_folding(table(f"{res.entity}: scenarios (present values before weighting)", cols, rows), rows))
+
+
+def _folding(t: Table, rows: list[list[str]]) -> Table:
+    # Digits are never cut or wrapped: numeric columns keep their width, names fold instead.
+    for j, col in enumerate(t.columns):
+        if j == 0:
+            col.overflow = "fold"
+            col.min_width = min(max([len(r[0]) for r in rows] + [4]), 14)
+        else:
+            col.no_wrap = True
+            col.min_width = max([len(r[j]) for r in rows] + [4])
+    return t
+
+
+_UNSHOWN = {"equity_value", "distribution", "mean"}
+
+
+def _fmt(key: str, v: Any) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if key in ("volatility", "rate"):
+        return f"{v:.4g}".rstrip() if not isinstance(v, float) else f"{100 * v:.4g}%"
+    if key == "term":
+        return f"{v:g} years"
+    if isinstance(v, float):
+        return f"{v:,.10g}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+__all__ = ["show_result", "value"]
