@@ -11,6 +11,7 @@ from .analysis.control import ControlResult, analyze_control, control_figure
 from .engine import WaterfallResult, waterfall
 from .payoff import PayoffCurve, payoff_curve
 from .scenario import Scenario, ScenarioError, StakeflowError, load, loads, parse_number
+from .valuation import ValuationResult, backsolve, value_montecarlo, value_opm, value_pwerm
 
 __version__ = "0.1.0"
 
@@ -20,13 +21,18 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "StakeflowError",
+    "ValuationResult",
     "WaterfallResult",
     "__version__",
     "analyze_control",
+    "backsolve",
     "control_figure",
     "load",
     "loads",
     "parse_number",
     "payoff_curve",
+    "value_montecarlo",
+    "value_opm",
+    "value_pwerm",
     "waterfall",
 ]

@@ -25,7 +25,6 @@ import math
 from typing import Any
 
 import numpy as np
-from scipy.optimize import brentq
 
 from ..scenario.errors import InputError
 from ..scenario.models import Scenario
@@ -44,6 +43,9 @@ def solve_equity_value(strip: CallStrip, target: float, volatility: float, term:
 
     Raises ``ValueError`` with the supremum of attainable values when ``target`` is out of reach.
     """
+    # scipy.optimize takes most of a second to import: only a backsolve pays for it.
+    from scipy.optimize import brentq
+
     disc = math.exp(-rate * term)
     s = float(strip.slope_after[0])
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from ..payoff import payoff_curve
 from ..scenario.models import Scenario
 from .strip import CallStrip
 
@@ -38,8 +39,6 @@ class PricingCurve:
 
 def pricing_curve(scenario: Scenario, entity: str | None = None) -> PricingCurve:
     """Compile ``scenario``'s payoff curve for ``entity`` (SPEC §5) and express it as call strips."""
-    from ..payoff import payoff_curve
-
     curve = payoff_curve(scenario, entity)
     holders = CallStrip.from_slopes(curve.holders, curve.breakpoints, curve.slopes)
     classes = CallStrip.from_slopes(curve.classes, curve.class_breakpoints, curve.class_slopes)
