@@ -115,7 +115,12 @@ def _select(items: list[Any], sel: str, where: str) -> int:
 
 def locate(sc: Scenario, path: str) -> Field:
     """The value that ``path`` names in ``sc`` (raises :class:`FieldPathError` with what is valid)."""
-    node: Any = raw(sc)
+    return locate_in(raw(sc), path)
+
+
+def locate_in(tree: Any, path: str) -> Field:
+    """:func:`locate` in a scenario's plain tree (see :func:`raw`)."""
+    node: Any = tree
     loc: list[str | int] = []
     where = ""
     for kind, tok in parse(path):
@@ -164,6 +169,8 @@ def _walk(node: Any, loc: tuple[str | int, ...], path: str, out: list[Field]) ->
     if isinstance(node, dict):
         for k, v in node.items():
             _walk(v, (*loc, k), f"{path}.{k}" if path else str(k), out)
+    elif isinstance(node, list) and node and all(_is_number(x) for x in node):
+        out.append(Field(path, loc, list(node)))  # a schedule: one value per year
     elif isinstance(node, list):
         keys = [_item_key(x) for x in node]
         firsts = [k.split("/")[0] if k else None for k in keys]
@@ -174,15 +181,19 @@ def _walk(node: Any, loc: tuple[str | int, ...], path: str, out: list[Field]) ->
             plain = key is not None and keys.count(keys[i]) == 1 and " " not in key and "." not in key
             sel = key if plain and key is not None else str(i)
             _walk(item, (*loc, i), f"{path}[{sel}]", out)
-    elif isinstance(node, Fraction | int | dt.date) and not isinstance(node, bool):
+    elif _is_number(node) or isinstance(node, dt.date):
         out.append(Field(path, loc, node))
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, Fraction | int) and not isinstance(x, bool)
 
 
 SECTIONS = ("entities", "projection", "contracts", "exit")
 
 
 def numeric_fields(sc: Scenario, sections: tuple[str, ...] = SECTIONS) -> list[Field]:
-    """Every number and date set in the given sections, with the path that names it."""
+    """Every number, schedule and date set in the given sections, with the path that names it."""
     tree = raw(sc)
     out: list[Field] = []
     for sec in sections:
@@ -191,4 +202,4 @@ def numeric_fields(sc: Scenario, sections: tuple[str, ...] = SECTIONS) -> list[F
     return out
 
 
-__all__ = ["Field", "FieldPathError", "get_number", "locate", "numeric_fields", "parse", "raw", "replace"]
+__all__ = ["Field", "FieldPathError", "get_number", "locate", "locate_in", "numeric_fields", "parse", "raw", "replace"]

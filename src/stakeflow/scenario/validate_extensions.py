@@ -52,11 +52,12 @@ def find_extension_problems(sc: Scenario) -> list[Problem]:
             known = E.join_ids(events)
             problems.append(Problem(f"{at}.end_event", X.UNKNOWN_EVENT.format(id=c.end_event, known=known)))
     if sc.sources:
-        from .fields import FieldPathError, locate
+        from .fields import FieldPathError, locate_in, raw
 
+        tree = raw(sc)
         for path in sc.sources:
             try:
-                locate(sc, path)
+                locate_in(tree, path)
             except FieldPathError as exc:
                 problems.append(Problem(f"sources.{path}", X.SOURCE_PATH.format(path=path, detail=exc)))
     return problems

@@ -1,0 +1,421 @@
+"""A restructuring analysed whole: control, value transfer, fair stakes, payouts and sensitivity.
+
+This is what ``stakeflow run`` does for two structures, BEFORE and AFTER (by default the
+OpenAI–Microsoft conversion shipped with the package):
+
+1. control before and after (:mod:`stakeflow.analysis.control`);
+2. every party's value before and after, and the transfer, with standard errors
+   (:mod:`stakeflow.analysis.compare`);
+3. fair stakes: for each target, the value of a holding at which a party is as well off after
+   as before (:mod:`stakeflow.analysis.solve`), set against the reported stake;
+4. exact payouts at a list of exit or IPO values under both structures (the exact engine);
+5. the tornado and the fair stake against company value (:mod:`stakeflow.analysis.sensitivity`);
+6. every figure the files set, beside its source or marked as an assumption.
+
+An analysis plan (YAML) names the two files and what to solve for; without one, every party
+holding stock of the new structure's projected entity and present before gets its fair stake
+solved, against its current stake.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..engine import waterfall
+from ..payoff import PayoffCurve, payoff_curve
+from ..scenario import load
+from ..scenario.errors import InputError
+from ..scenario.fields import Field as ScenarioField
+from ..scenario.fields import FieldPathError, locate, numeric_fields
+from ..scenario.models import Amount, Scenario
+from . import _restructuring_messages as M
+from .compare import Comparison, check_mapping, compare
+from .contracts import TermRow, timeline
+from .control import ControlResult, analyze_control
+from .projection import projection_of
+from .sensitivity import FairStake, Sensitivity, Shift, default_shifts, parse_shift, sensitivity
+from .solve import SolveResult, holding_stake, solve_field
+from .values import JointValues, PathCache
+
+DEFAULT_EXITS = (Fraction(100 * 10**9), Fraction(250 * 10**9), Fraction(500 * 10**9), Fraction(10**12),
+                 Fraction(2 * 10**12))
+"""IPO values at which payouts are shown by default: $100B to $2T."""
+
+
+class _PlanModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TargetSpec(_PlanModel):
+    party: str
+    field: str
+    basis: Literal["total", "structure"] = "total"
+    reported: Amount | None = None
+    label: str | None = None
+    source: str | None = None
+
+
+class Mark(_PlanModel):
+    """A reported company value, drawn on the fair-stake chart (a funding round, say)."""
+
+    label: str
+    value: Amount
+    source: str | None = None
+
+
+class ShiftSpec(_PlanModel):
+    """An assumption to move in the tornado: ``field`` set to ``low`` and to ``high``."""
+
+    label: str
+    field: str
+    low: Amount
+    high: Amount
+
+    def shift(self) -> Shift:
+        return Shift(self.field, self.label, "set", self.low, self.high, self.field,
+                     _short(self.low), _short(self.high))
+
+
+def _short(x: Fraction) -> str:
+    return f"{float(x):.0%}" if abs(x) < 1 else f"{float(x):,.4g}"
+
+
+class Plan(_PlanModel):
+    """An analysis plan: the two structures and what to solve for (paths relative to the plan)."""
+
+    name: str | None = None
+    before: str
+    after: str
+    map: dict[str, str] = Field(default_factory=dict)
+    fair_stakes: list[TargetSpec] = Field(default_factory=list)
+    exit_values: list[Amount] = Field(default_factory=lambda: list(DEFAULT_EXITS))
+    valuations: list[Mark] = Field(default_factory=list)
+    shifts: list[str | ShiftSpec] | None = None
+    paths: int = 100_000
+    sensitivity_paths: int = 10_000
+    seed: int = 2025
+    notes: list[str] = Field(default_factory=list)
+
+
+def read_plan(path: str | Path) -> tuple[Plan, Path]:
+    """Read an analysis plan; returns it and the folder its file names are relative to."""
+    p = Path(path)
+    try:
+        tree = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(M.PLAN_FILE.format(path=p, detail=exc.strerror or exc)) from None
+    except yaml.YAMLError as exc:
+        raise InputError(M.PLAN_FILE.format(path=p, detail=f"not valid YAML: {exc}")) from None
+    try:
+        plan = Plan.model_validate(tree)
+    except ValidationError as exc:
+        lines = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False))
+        raise InputError(M.PLAN_FILE.format(path=p, detail=lines)) from None
+    return plan, p.parent
+
+
+def flagship_plan() -> Path:
+    """The plan of the packaged example: OpenAI's conversion to a public benefit corporation."""
+    return Path(str(resources.files("stakeflow") / "data" / "openai" / "analysis.yaml"))
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One figure a file sets, with its source, or marked as an assumption."""
+
+    structure: str
+    path: str
+    value: Any
+    source: str | None
+
+    @property
+    def is_assumption(self) -> bool:
+        return self.source is None or self.source.lower().startswith("assumption")
+
+    def to_json(self) -> dict[str, Any]:
+        v = self.value
+        shown: Any = [float(x) for x in v] if isinstance(v, list) else (
+            v.isoformat() if hasattr(v, "isoformat") else float(v))
+        return {"structure": self.structure, "field": self.path, "value": shown,
+                "source": self.source, "assumption": self.is_assumption}
+
+
+def assumptions(sc: Scenario, label: str) -> list[Assumption]:
+    """Every number, schedule and date ``sc`` sets, beside the source its ``sources`` give."""
+    by_loc: dict[tuple[str | int, ...], str] = {}
+    for path, text in sc.sources.items():
+        try:
+            by_loc[locate(sc, path).loc] = text
+        except FieldPathError:
+            continue
+    out = []
+    for f in numeric_fields(sc):
+        src = _source_of(f, by_loc)
+        out.append(Assumption(label, f.path, f.value, src))
+    return out
+
+
+def _source_of(f: ScenarioField, by_loc: dict[tuple[str | int, ...], str]) -> str | None:
+    loc = f.loc
+    while loc:
+        if loc in by_loc:
+            return by_loc[loc]
+        loc = loc[:-1]
+    return None
+
+
+@dataclass(frozen=True)
+class Payouts:
+    """Exact payouts of each party at each exit value, under both structures (parties renamed)."""
+
+    exit_values: list[Fraction]
+    before: dict[str, list[Fraction]]
+    after: dict[str, list[Fraction]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"exit_values": [float(v) for v in self.exit_values],
+                "before": {k: [float(x) for x in v] for k, v in self.before.items()},
+                "after": {k: [float(x) for x in v] for k, v in self.after.items()}}
+
+
+def payouts(before: Scenario, after: Scenario, mapping: dict[str, str], values: Sequence[Fraction]) -> Payouts:
+    """Who receives what when the projected entity's proceeds are each of ``values``, exactly."""
+    eb, ea = projection_of(before).entity, projection_of(after).entity
+    b: dict[str, list[Fraction]] = {}
+    a: dict[str, list[Fraction]] = {}
+    for i, v in enumerate(values):
+        for sc, ent, out, names in ((before, eb, b, mapping), (after, ea, a, {})):
+            for k, x in waterfall(sc, v, ent, explain=False).holders.items():
+                out.setdefault(names.get(k, k), [Fraction(0)] * len(values))[i] += x
+    return Payouts(list(values), b, a)
+
+
+@dataclass(frozen=True)
+class FairStakeResult:
+    """A fair stake found, beside the stake reported."""
+
+    target: FairStake
+    result: SolveResult
+    source: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"label": self.target.title, "party": self.target.party, "field": self.target.field,
+                "basis": self.target.basis, "reported_stake": self.target.reported, "source": self.source,
+                **self.result.to_json()}
+
+
+@dataclass(frozen=True)
+class Restructuring:
+    """Everything ``stakeflow run`` finds about one restructuring."""
+
+    name: str
+    before: Scenario
+    after: Scenario
+    before_file: str
+    after_file: str
+    mapping: dict[str, str]
+    control_before: ControlResult
+    control_after: ControlResult
+    comparison: Comparison
+    fair_stakes: list[FairStakeResult]
+    payouts: Payouts
+    sensitivity: Sensitivity | None
+    marks: list[Mark]
+    assumptions: list[Assumption]
+    timeline_before: list[TermRow]
+    timeline_after: list[TermRow]
+    curve_before: PayoffCurve
+    curve_after: PayoffCurve
+    seconds: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def entity_before(self) -> str:
+        return projection_of(self.before).entity
+
+    @property
+    def entity_after(self) -> str:
+        return projection_of(self.after).entity
+
+    def control_summary(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, res, ent in (("before", self.control_before, self.entity_before),
+                              ("after", self.control_after, self.entity_after)):
+            f = res.entities[ent]
+            out[key] = {"entity": ent, **f.to_json(), "chain": list(f.chain),
+                        "weights": {k: float(v) for k, v in f.weights.items()}}
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        comp = self.comparison
+        return {
+            "name": self.name,
+            "before": {"file": self.before_file, "name": self.before.name, "entity": self.entity_before},
+            "after": {"file": self.after_file, "name": self.after.name, "entity": self.entity_after},
+            "map": dict(self.mapping),
+            "paths": comp.paths,
+            "seed": comp.seed,
+            "control": {"before": self.control_before.to_json(), "after": self.control_after.to_json(),
+                        "summary": self.control_summary()},
+            "values": {p: t.to_json() for p, t in comp.transfers.items()},
+            "equity_value": {"before": comp.before.equity_value, "before_standard_error": comp.before.equity_value_se,
+                             "after": comp.after.equity_value, "after_standard_error": comp.after.equity_value_se},
+            "fair_stakes": [f.to_json() for f in self.fair_stakes],
+            "payouts": self.payouts.to_json(),
+            "sensitivity": self.sensitivity.to_json() if self.sensitivity is not None else None,
+            "valuations": [{"label": m.label, "value": float(m.value), "source": m.source} for m in self.marks],
+            "assumptions": [a.to_json() for a in self.assumptions],
+            "timeline": [_term_json(r, "before") for r in self.timeline_before]
+            + [_term_json(r, "after") for r in self.timeline_after],
+            "seconds": dict(self.seconds),
+        }
+
+
+def _term_json(r: TermRow, structure: str) -> dict[str, Any]:
+    return {"structure": structure, "id": r.id, "name": r.name, "kind": r.kind, "from": r.source, "to": r.target,
+            "start": r.start.isoformat() if r.start else None, "end": r.end.isoformat() if r.end else None,
+            "end_event": r.end_event, "detail": r.detail}
+
+
+def default_targets(before: Scenario, after: Scenario, mapping: dict[str, str]) -> list[FairStake]:
+    """A fair stake for every party holding stock of the new projected entity that was a party before."""
+    ent = after.entity(projection_of(after).entity)
+    olds = {mapping.get(k, k) for k in [*before.holder_ids, *before.entity_ids]}
+    kinds = {c.id: c.kind for c in ent.classes or ()}
+    out = []
+    seen: set[str] = set()
+    for h in ent.holdings or ():
+        if h.holder in olds and kinds.get(h.class_) in ("common", "preferred") and h.holder not in seen:
+            seen.add(h.holder)
+            many = sum(1 for x in ent.holdings or () if x.holder == h.holder) > 1
+            sel = f"{h.holder}/{h.class_}" if many else h.holder
+            path = f"entities[{ent.id}].holdings[{sel}].shares"
+            out.append(FairStake(h.holder, path, "total", holding_stake(after, path),
+                                 f"{after.display_name(h.holder)}"))
+    return out
+
+
+Progress = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``: called as the long parts advance."""
+
+
+def analyze(
+    before: Scenario,
+    after: Scenario,
+    *,
+    mapping: dict[str, str] | None = None,
+    targets: Sequence[FairStake] | None = None,
+    sources: Sequence[str | None] | None = None,
+    exit_values: Sequence[Fraction] = DEFAULT_EXITS,
+    marks: Sequence[Mark] = (),
+    shifts: Sequence[Shift] | None = None,
+    paths: int = 100_000,
+    sensitivity_paths: int = 10_000,
+    seed: int = 2025,
+    scales: Sequence[float] = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0),
+    with_sensitivity: bool = True,
+    client: Any = None,
+    progress: Progress | None = None,
+    before_file: str = "",
+    after_file: str = "",
+    name: str | None = None,
+    notes: Sequence[str] = (),
+) -> Restructuring:
+    """Run the whole analysis (see the module); ``client`` runs the sensitivity points on Dask."""
+    mapping = dict(mapping or {})
+    check_mapping(mapping, before, after)
+    projection_of(before)
+    projection_of(after)
+    targets = list(targets) if targets is not None else default_targets(before, after, mapping)
+    seconds: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def tick(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[stage] = round(now - clock, 3)
+        clock = now
+
+    def report(stage: str, total: int) -> Callable[[int], None]:
+        done = [0]
+
+        def step(k: int) -> None:
+            done[0] += k
+            if progress is not None:
+                progress(stage, done[0], total)
+
+        return step
+
+    ctrl_b, ctrl_a = analyze_control(before), analyze_control(after)
+    tick("control")
+    cache = PathCache()
+    comp = compare(before, after, mapping, paths=paths, seed=seed, cache=cache,
+                   progress=report("valuing both structures", paths))
+    tick("values")
+    step = report("solving fair stakes", len(targets))
+    found = []
+    srcs = list(sources or [None] * len(targets))
+    memo: dict[tuple[str, float], JointValues] = {}
+    for t, src in zip(targets, srcs, strict=True):
+        res = solve_field(after, t.field, t.party, before=before, mapping=mapping, basis=t.basis,
+                          paths=paths, seed=seed, cache=cache, memo=memo)
+        found.append(FairStakeResult(t, res, src))
+        step(1)
+    tick("fair_stakes")
+    pay = payouts(before, after, mapping, list(exit_values))
+    tick("payouts")
+    sens = None
+    if with_sensitivity and targets:
+        n_shifts = len(shifts) if shifts is not None else len(default_shifts())
+        sens = sensitivity(before, after, targets, mapping=mapping, shifts=shifts, scales=scales,
+                           paths=sensitivity_paths, seed=seed, client=client,
+                           progress=report("sensitivity", 1 + 2 * n_shifts + len(scales)))
+    tick("sensitivity")
+    rows = assumptions(before, "before") + assumptions(after, "after")
+    result = Restructuring(
+        name=name or f"{before.name or 'before'} → {after.name or 'after'}",
+        before=before, after=after, before_file=before_file, after_file=after_file, mapping=mapping,
+        control_before=ctrl_b, control_after=ctrl_a, comparison=comp, fair_stakes=found, payouts=pay,
+        sensitivity=sens, marks=list(marks), assumptions=rows,
+        timeline_before=timeline(before), timeline_after=timeline(after),
+        curve_before=payoff_curve(before, projection_of(before).entity),
+        curve_after=payoff_curve(after, projection_of(after).entity),
+        seconds=seconds, notes=list(notes),
+    )
+    return result
+
+
+def analyze_plan(path: str | Path, *, paths: int | None = None, seed: int | None = None,
+                 with_sensitivity: bool = True, client: Any = None, progress: Progress | None = None,
+                 mapping: dict[str, str] | None = None) -> Restructuring:
+    """Run the analysis a plan file describes (``paths``, ``seed`` and ``mapping`` override the plan's)."""
+    plan, folder = read_plan(path)
+    before = load(folder / plan.before)
+    after = load(folder / plan.after)
+    targets = [FairStake(t.party, t.field, t.basis, float(t.reported) if t.reported is not None else None, t.label)
+               for t in plan.fair_stakes] or None
+    sources = [t.source for t in plan.fair_stakes] or None
+    shifts = ([s.shift() if isinstance(s, ShiftSpec) else parse_shift(s) for s in plan.shifts]
+              if plan.shifts is not None else None)
+    return analyze(
+        before, after, mapping={**plan.map, **(mapping or {})}, targets=targets, sources=sources,
+        exit_values=list(plan.exit_values), marks=plan.valuations, shifts=shifts,
+        paths=paths if paths is not None else plan.paths,
+        sensitivity_paths=min(plan.sensitivity_paths, paths) if paths is not None else plan.sensitivity_paths,
+        seed=seed if seed is not None else plan.seed, with_sensitivity=with_sensitivity, client=client,
+        progress=progress, before_file=str(folder / plan.before), after_file=str(folder / plan.after),
+        name=plan.name, notes=plan.notes,
+    )
+
+
+__all__ = ["DEFAULT_EXITS", "Assumption", "FairStakeResult", "Mark", "Payouts", "Plan", "Restructuring", "analyze",
+           "analyze_plan", "assumptions", "default_targets", "flagship_plan", "payouts", "read_plan"]

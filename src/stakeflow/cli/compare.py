@@ -1,0 +1,40 @@
+"""``stakeflow compare BEFORE AFTER``: who gains and who loses when one structure replaces another."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..analysis.compare import compare as run_compare
+from ..analysis.compare import parse_mapping
+from ._app import app
+from ._common import emit_json, load_scenario, user_errors
+from ._restructuring import MAP_HELP, counter, show_comparison, show_progress, stages, whole
+
+
+@app.command()
+def compare(
+    before: Path = typer.Argument(..., help="The structure before the change (with a projection)."),
+    after: Path = typer.Argument(..., help="The structure after the change (with a projection)."),
+    map_: list[str] = typer.Option(None, "--map", help=MAP_HELP),
+    paths: str = typer.Option(None, "--paths", help="Simulated paths (default 20,000)."),
+    seed: str = typer.Option(None, "--seed", help="Seed of the random numbers (default 0)."),
+    progress: bool = typer.Option(None, "--progress/--no-progress",
+                                  help="Progress bar on stderr (default: when stderr is a terminal)."),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Value every party under both structures with the same random numbers and show the value
+    transfer: each party's value before and after, and the difference, with standard errors."""
+    b = load_scenario(before)
+    a = load_scenario(after)
+    with user_errors():
+        n = whole(paths, "--paths", 20_000, least=2)
+        k = whole(seed, "--seed", 0)
+        mapping = parse_mapping(map_)
+        with stages(show_progress(progress)) as update:
+            res = run_compare(b, a, mapping, paths=n, seed=k, progress=counter(update, "simulating", n))
+    if json_out:
+        emit_json(res.to_json())
+        return
+    show_comparison(res)

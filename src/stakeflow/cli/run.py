@@ -1,0 +1,125 @@
+"""``stakeflow run``: the whole restructuring analysis, with an HTML report.
+
+With no files it analyses the example shipped with stakeflow, OpenAI's conversion of its
+capped-profit company into a public benefit corporation; with BEFORE and AFTER it analyses a
+conversion of your own; with one file it runs an analysis plan.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+
+from ..analysis import _restructuring_messages as M
+from ..analysis.compare import parse_mapping
+from ..analysis.restructuring import Restructuring, analyze, analyze_plan, flagship_plan
+from ..analysis.sensitivity import dask_client
+from ..scenario.errors import InputError
+from ._app import app
+from ._common import console, emit_json, load_scenario, table, user_errors
+from ._restructuring import MAP_HELP, money, pm, show_comparison, show_progress, stages, stake_text, whole
+
+REPORT = "stakeflow-report.html"
+
+
+@app.command()
+def run(
+    files: list[Path] = typer.Argument(None, help="BEFORE AFTER scenario files, or one analysis plan; "
+                                                  "none: the OpenAI example."),
+    map_: list[str] = typer.Option(None, "--map", help=MAP_HELP),
+    paths: str = typer.Option(None, "--paths", help="Simulated paths (default: the plan's, else 100,000)."),
+    seed: str = typer.Option(None, "--seed", help="Seed of the random numbers (default: the plan's, else 2025)."),
+    output: Path = typer.Option(Path(REPORT), "-o", "--output", help="Where to write the HTML report."),
+    sensitivity: bool = typer.Option(True, "--sensitivity/--no-sensitivity", help="Run the tornado and sweep."),
+    dask: bool = typer.Option(False, "--dask", help="Run the sensitivity points on a Dask cluster on this machine."),
+    scheduler: str = typer.Option(None, "--scheduler", help="Run the sensitivity points on this Dask scheduler."),
+    progress: bool = typer.Option(None, "--progress/--no-progress",
+                                  help="Progress bar on stderr (default: when stderr is a terminal)."),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON document (the report is still written)."),
+) -> None:
+    """Analyse a restructuring: control before and after, each party's value before and after with
+    standard errors, the fair stakes against the reported ones, payouts at IPO values from $100B to
+    $2T, the tornado of the fair stakes, and an HTML report with every assumption and its source."""
+    started = time.perf_counter()
+    files = list(files or [])
+    with user_errors():
+        if len(files) > 2:
+            raise InputError(M.RUN_FILES)
+        n = whole(paths, "--paths", 100_000, least=2) if paths is not None else None
+        k = whole(seed, "--seed", 2025) if seed is not None else None
+        mapping = parse_mapping(map_)
+        folder = output.parent if str(output.parent) else Path(".")
+        if not folder.is_dir():
+            raise InputError(M.REPORT_FOLDER.format(path=output, folder=folder))
+        if len(files) == 2:
+            before, after = load_scenario(files[0]), load_scenario(files[1])
+        client = dask_client(dask, scheduler)
+        try:
+            with stages(show_progress(progress)) as update:
+                if len(files) == 2:
+                    res = analyze(before, after, mapping=mapping, paths=n or 100_000,
+                                  sensitivity_paths=min(10_000, n or 10_000), seed=2025 if k is None else k,
+                                  with_sensitivity=sensitivity, client=client, progress=update,
+                                  before_file=str(files[0]), after_file=str(files[1]))
+                else:
+                    plan = files[0] if files else flagship_plan()
+                    res = analyze_plan(plan, paths=n, seed=k, with_sensitivity=sensitivity, client=client,
+                                       progress=update, mapping=mapping or None)
+                if update is not None:
+                    update("writing the report", 0, 1)
+                from ..io.report import write_report
+
+                write_report(res, output)
+        finally:
+            if client is not None:
+                cluster = getattr(client, "cluster", None)
+                client.close()
+                if cluster is not None:
+                    cluster.close()
+    seconds = time.perf_counter() - started
+    if json_out:
+        doc = res.to_json()
+        doc["report"] = str(output)
+        doc["seconds"]["total"] = round(seconds, 3)
+        emit_json(doc)
+        return
+    show(res)
+    console.print(f"\nReport written to {output.resolve()}  ({seconds:.1f} s)")
+
+
+def show(r: Restructuring) -> None:
+    c = r.comparison
+    console.print(f"[bold]{r.name}[/bold]")
+    console.print(f"before: {r.before_file}\nafter:  {r.after_file}")
+    rows = []
+    for label, key, sc in (("before", "before", r.before), ("after", "after", r.after)):
+        s = r.control_summary()[key]
+        who = sc.display_name(s["ultimate_controller"]) if s["ultimate_controller"] else "nobody"
+        rows.append([label, sc.display_name(s["entity"]), s["controller"] or "none", s["basis"], who,
+                     " -> ".join(s["chain"])])
+    console.print(table("Control", ["", "entity", "controller", "basis", "ultimate controller", "chain"], rows,
+                        right_from=9))
+    show_comparison(c)
+    frows = [[f.target.title, stake_text(f.result), f"{f.target.reported:.0%}" if f.target.reported is not None
+              else "-", pm(f.result.target, f.result.target_se)] for f in r.fair_stakes]
+    console.print(table("Fair stakes (value after = value before)", ["for", "fair stake", "reported", "value before"],
+                        frows))
+    p = r.payouts
+    cols = ["party", ""] + [money(float(v)) for v in p.exit_values]
+    prow = []
+    for party in dict.fromkeys([*p.after, *p.before]):
+        for label, tab in (("before", p.before), ("after", p.after)):
+            if party in tab:
+                prow.append([c.names.get(party, party), label] + [money(float(x)) for x in tab[party]])
+    console.print(table("Payouts at IPO values (exact; proceeds of the entity)", cols, prow, right_from=2))
+    if r.sensitivity is not None:
+        s = r.sensitivity
+        for i, t in enumerate(s.targets):
+            base = s.measure(s.base.stakes[i])
+            bars = sorted(s.bars, key=lambda b: -abs(s.measure(b.high.stakes[i]) - s.measure(b.low.stakes[i])))
+            trow = [[b.shift.label, f"{s.measure(b.low.stakes[i]):.2%} ({b.shift.low_text})",
+                     f"{s.measure(b.high.stakes[i]):.2%} ({b.shift.high_text})"] for b in bars]
+            console.print(table(f"Tornado: {t.title} (base {base:.2%}; {s.paths:,} paths)",
+                                ["assumption", "low", "high"], trow))

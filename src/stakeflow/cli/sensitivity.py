@@ -1,0 +1,117 @@
+"""``stakeflow sensitivity BEFORE AFTER``: how fair stakes move with each assumption."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..analysis import _restructuring_messages as M
+from ..analysis.compare import check_mapping, parse_mapping
+from ..analysis.restructuring import default_targets
+from ..analysis.sensitivity import FairStake, Sensitivity, dask_client, parse_shift
+from ..analysis.sensitivity import sensitivity as run_sensitivity
+from ..analysis.solve import holding_stake
+from ..scenario.errors import InputError
+from ..scenario.numbers import NumberError, parse_number
+from ._app import app
+from ._common import console, emit_json, load_scenario, table, user_errors
+from ._plots import write_figure
+from ._restructuring import MAP_HELP, counter, show_progress, stages, whole
+
+SCALES = "0.25,0.5,0.75,1,1.5,2,3"
+
+
+@app.command()
+def sensitivity(
+    before: Path = typer.Argument(..., help="The structure before the change (with a projection)."),
+    after: Path = typer.Argument(..., help="The structure after the change (with a projection)."),
+    party: str = typer.Option(None, "--party", help="Party whose fair stake is swept (default: every holder)."),
+    field: str = typer.Option(None, "--field", help="Field to solve for (default: the party's holding)."),
+    basis: str = typer.Option("total", "--basis", help="total or structure."),
+    map_: list[str] = typer.Option(None, "--map", help=MAP_HELP),
+    shift: list[str] = typer.Option(None, "--shift",
+                                    help="Assumption to move: growth, volatility, margin, discount_rate, horizon, "
+                                         "caps, terminal, or PATH=LOW:HIGH (repeat; default: the first seven)."),
+    scales: str = typer.Option(SCALES, "--scales", help="Revenue scale factors for the company-value sweep."),
+    paths: str = typer.Option(None, "--paths", help="Simulated paths per point (default 5,000)."),
+    seed: str = typer.Option(None, "--seed", help="Seed of the random numbers (default 0)."),
+    dask: bool = typer.Option(False, "--dask", help="Run the points on a Dask cluster on this machine."),
+    scheduler: str = typer.Option(None, "--scheduler", help="Run the points on the Dask scheduler at ADDRESS."),
+    plot: Path = typer.Option(None, "--plot", help="Write the tornado chart (.html or .png)."),
+    progress: bool = typer.Option(None, "--progress/--no-progress",
+                                  help="Progress bar on stderr (default: when stderr is a terminal)."),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Move each assumption low and high (in both structures) and solve each fair stake again; then
+    scale revenue to plot the fair stake against company value. Locally, or on Dask."""
+    b = load_scenario(before)
+    a = load_scenario(after)
+    with user_errors():
+        if basis not in ("total", "structure"):
+            raise InputError(M.BASIS.format(value=basis))
+        n = whole(paths, "--paths", 5_000, least=2)
+        k = whole(seed, "--seed", 0)
+        mapping = parse_mapping(map_)
+        check_mapping(mapping, b, a)
+        try:
+            factors = [float(parse_number(x.strip())) for x in scales.split(",") if x.strip()]
+        except NumberError:
+            raise InputError(M.SCALES.format(value=scales)) from None
+        if not factors or any(f <= 0 for f in factors):
+            raise InputError(M.SCALES.format(value=scales))
+        shifts = [parse_shift(s) for s in shift] if shift else None
+        targets = _targets(b, a, mapping, party, field, basis)
+        client = dask_client(dask, scheduler)
+        try:
+            total = 1 + 2 * (len(shifts) if shifts is not None else 7) + len(factors)
+            with stages(show_progress(progress)) as update:
+                res = run_sensitivity(b, a, targets, mapping=mapping, shifts=shifts, scales=factors, paths=n,
+                                      seed=k, client=client, progress=counter(update, "points", total))
+        finally:
+            if client is not None:
+                cluster = getattr(client, "cluster", None)
+                client.close()
+                if cluster is not None:
+                    cluster.close()
+        if plot is not None:
+            from ..io.report import tornado_figure
+
+            write_figure(tornado_figure(res), plot)
+    if json_out:
+        emit_json(res.to_json())
+        return
+    show(res)
+    if plot is not None:
+        console.print(f"tornado written to {plot}")
+
+
+def _targets(b: object, a: object, mapping: dict[str, str], party: str | None, field: str | None,
+             basis: str) -> list[FairStake]:
+    from ..scenario.models import Scenario
+
+    assert isinstance(a, Scenario) and isinstance(b, Scenario)
+    if field is not None and party is None:
+        raise InputError(M.FIELD_NEEDS_PARTY)
+    if party is not None and field is not None:
+        return [FairStake(party, field, basis, holding_stake(a, field))]  # type: ignore[arg-type]
+    found = [FairStake(t.party, t.field, basis, t.reported, t.label)  # type: ignore[arg-type]
+             for t in default_targets(b, a, mapping) if party is None or t.party == party]
+    if not found:
+        raise InputError(M.NO_FAIR_STAKE_FIELD.format(party=party or "any party", entity="the new structure"))
+    return found
+
+
+def show(res: Sensitivity) -> None:
+    for i, t in enumerate(res.targets):
+        base = res.measure(res.base.stakes[i])
+        rows = [[b.shift.label, f"{res.measure(b.low.stakes[i]):.2%} ({b.shift.low_text})",
+                 f"{res.measure(b.high.stakes[i]):.2%} ({b.shift.high_text})"] for b in res.bars]
+        reported = f"; reported {t.reported:.2%}" if t.reported is not None else ""
+        console.print(table(f"Fair stake: {t.title} (base {base:.2%}{reported})", ["assumption", "low", "high"],
+                            rows))
+        vrows = [[f"×{k:g}", f"{p.equity_after / 1e9:,.1f}B", f"{res.measure(p.stakes[i]):.2%}"]
+                 for k, p in res.sweep]
+        console.print(table(f"Fair stake against company value: {t.title}", ["revenue", "equity value", "fair stake"],
+                            vrows))
+    console.print(f"{res.paths:,} paths per point, seed {res.seed}, ran {res.where}.")

@@ -1,0 +1,317 @@
+"""The HTML report of a restructuring analysis: one self-contained file that works offline.
+
+Sections: summary, control before and after (diagrams), values and the value transfer,
+fair stakes against the reported stakes, payouts at exit or IPO values, payoff curves, the
+contracts' timeline, the projection, sensitivity (tornado and fair stake against company
+value), every assumption beside its source, and the method. Charts are plotly figures with
+plotly's JavaScript embedded once in the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+from jinja2 import Environment
+from markupsafe import Markup
+
+from ..analysis.control import control_figure
+from ..analysis.projection import Block, simulate
+from ..analysis.restructuring import Assumption, Restructuring
+from ..analysis.sensitivity import Sensitivity
+from .atomic import write_text
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+_PERCENT_FIELDS = ("rate", "discount_rate", "growth", "volatility", "margin", "annual_probability", "payee_margin")
+_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#7f7f7f"]
+
+
+def money(x: float | Fraction, currency: str = "$") -> str:
+    """An amount the way the report shows it: $1.23T, $45.6B, $7.8M."""
+    v = float(x)
+    a = abs(v)
+    sign = "−" if v < 0 else ""
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if a >= scale:
+            return f"{sign}{currency}{a / scale:,.2f}{suffix}"
+    return f"{sign}{currency}{a:,.0f}"
+
+
+def percent(x: float | None, digits: int = 1) -> str:
+    return "–" if x is None else f"{x * 100:.{digits}f}%"
+
+
+def show_value(a: Assumption) -> str:
+    """A figure of a file as a reader expects it: rates in per cent, amounts with suffixes."""
+    last = a.path.split(".")[-1].split("[")[0]
+    v = a.value
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, list):
+        items = [show_value(Assumption(a.structure, a.path, x, a.source)) for x in v]
+        return ", ".join(items)
+    if last in _PERCENT_FIELDS or (".shares." in a.path and "distribution" in a.path and v <= 1):
+        return f"{float(v) * 100:g}%"
+    if "caps" in a.path or last in ("total", "initial", "value", "cumulative_profit", "limit"):
+        return money(v)
+    if last == "revenue_multiple" or last == "profit_multiple":
+        return f"{float(v):g}x"
+    f = float(v)
+    return f"{f:,.0f}" if f == int(f) and abs(f) >= 1000 else f"{f:g}"
+
+
+def _html(fig: go.Figure, div_id: str) -> Markup:
+    return Markup(fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+                              config={"displaylogo": False, "responsive": True}))
+
+
+def _layout(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
+    fig.update_layout(title=title, height=height, template="plotly_white", margin={"l": 60, "r": 30, "t": 70, "b": 60},
+                      legend={"orientation": "h", "y": -0.18})
+    return fig
+
+
+def payoff_figure(r: Restructuring) -> go.Figure:
+    """Each party's payout against the entity's proceeds (cumulative distributions), before and after."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    top = max(2e12, *(float(v) for v in r.payouts.exit_values))
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, subplot_titles=(
+        f"Before: {r.before.display_name(r.entity_before)}", f"After: {r.after.display_name(r.entity_after)}"))
+    for col, (curve, sc, rename) in enumerate(((r.curve_before, r.before, r.mapping), (r.curve_after, r.after, {})),
+                                             start=1):
+        pts = sorted({b for b in curve.breakpoints if b <= top} | {Fraction(0), Fraction(int(top))})
+        at = [curve.value_at(b) for b in pts]
+        xs = [float(b) for b in pts]
+        for h in curve.holders:
+            ys = [float(v[h]) for v in at]
+            party = rename.get(h, h)
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=sc.display_name(h),
+                                     legendgroup=party, line={"color": _COLOURS[_index(r, party)]},
+                                     showlegend=True, hovertemplate="%{x:$.3s} → %{y:$.3s}<extra>" + h + "</extra>"),
+                          row=1, col=col)
+    fig.update_xaxes(title_text="cumulative proceeds of the entity", tickprefix="$", tickformat=".2s")
+    fig.update_yaxes(title_text="payout", tickprefix="$", tickformat=".2s", col=1)
+    return _layout(fig, "Payoff curves: who receives what as the entity's cumulative proceeds grow", 500)
+
+
+def _index(r: Restructuring, party: str) -> int:
+    parties = list(r.comparison.transfers)
+    return (parties.index(party) if party in parties else len(parties)) % len(_COLOURS)
+
+
+def transfer_figure(r: Restructuring) -> go.Figure:
+    """Each party's value before and after, and the transfer, with two standard errors."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    tr = {p: t for p, t in r.comparison.transfers.items() if t.before or t.after}
+    names = [r.comparison.names.get(p, p) for p in tr]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Present value before and after", "Value transfer"))
+    fig.add_trace(go.Bar(x=names, y=[t.before for t in tr.values()], name="before", marker_color="#7f7f7f",
+                         error_y={"type": "data", "array": [2 * t.before_se for t in tr.values()]}), row=1, col=1)
+    fig.add_trace(go.Bar(x=names, y=[t.after for t in tr.values()], name="after", marker_color="#1f77b4",
+                         error_y={"type": "data", "array": [2 * t.after_se for t in tr.values()]}), row=1, col=1)
+    fig.add_trace(go.Bar(x=names, y=[t.change for t in tr.values()], name="transfer (after − before)",
+                         marker_color=["#2ca02c" if t.change >= 0 else "#d62728" for t in tr.values()],
+                         error_y={"type": "data", "array": [2 * t.change_se for t in tr.values()]}), row=1, col=2)
+    fig.update_yaxes(tickprefix="$", tickformat=".2s")
+    return _layout(fig, "Who gains and who loses (error bars: two standard errors)")
+
+
+def tornado_figure(s: Sensitivity) -> go.Figure:
+    """For each fair stake, how far each assumption moves it (low and high) from the base case."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    n = len(s.targets)
+    fig = make_subplots(rows=n, cols=1, subplot_titles=[t.title for t in s.targets], vertical_spacing=0.12)
+    for i, t in enumerate(s.targets):
+        base = s.measure(s.base.stakes[i])
+        bars = sorted(s.bars, key=lambda b: abs(s.measure(b.high.stakes[i]) - s.measure(b.low.stakes[i])))
+        labels = [b.shift.label for b in bars]
+        for side, colour in (("low", "#1f77b4"), ("high", "#ff7f0e")):
+            vals = [s.measure(getattr(b, side).stakes[i]) for b in bars]
+            text = [getattr(b.shift, f"{side}_text") for b in bars]
+            fig.add_trace(go.Bar(y=labels, x=[v - base for v in vals], base=[base] * len(vals), orientation="h",
+                                 name=f"assumption {side}", marker_color=colour, legendgroup=side,
+                                 showlegend=i == 0, customdata=np.column_stack([vals, text]),
+                                 hovertemplate="%{y} %{customdata[1]}: %{customdata[0]:.2%}<extra></extra>"),
+                          row=i + 1, col=1)
+        fig.add_vline(x=base, line_dash="dot", line_color="#333", row=i + 1, col=1)  # type: ignore[arg-type]
+        if t.reported is not None:
+            fig.add_vline(x=t.reported, line_color="#d62728", row=i + 1, col=1,  # type: ignore[arg-type]
+                          annotation_text=f"reported {t.reported:.0%}", annotation_position="top")
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(tickformat=".0%")
+    return _layout(fig, "Tornado: the fair stake as each assumption moves (dotted: base case; red: reported)",
+                   240 * n + 120)
+
+
+def stake_value_figure(r: Restructuring, s: Sensitivity) -> go.Figure:
+    """Each fair stake against the company's value (revenue scaled), with the reported valuations."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    xs = [p.equity_after for _, p in s.sweep]
+    for i, t in enumerate(s.targets):
+        ys = [s.measure(p.stakes[i]) for _, p in s.sweep]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=t.title,
+                                 line={"color": _COLOURS[i % len(_COLOURS)]}))
+        if t.reported is not None:
+            fig.add_hline(y=t.reported, line_dash="dash", line_color=_COLOURS[i % len(_COLOURS)],
+                          annotation_text=f"reported {t.reported:.0%}", annotation_position="right")
+    for m in r.marks:
+        fig.add_vline(x=float(m.value), line_dash="dot", line_color="#999",
+                      annotation_text=m.label, annotation_textangle=-90, annotation_position="top left")
+    fig.update_xaxes(title_text="present value of the new structure's equity (revenue scaled)", tickprefix="$",
+                     tickformat=".2s", type="log")
+    fig.update_yaxes(title_text="fair stake", tickformat=".0%")
+    return _layout(fig, "Fair stake against company value", 520)
+
+
+def timeline_figure(r: Restructuring) -> go.Figure:
+    """Every contract's term, before and after (open ends run to the horizon)."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    rows = [("before", t, r.before) for t in r.timeline_before] + [("after", t, r.after) for t in r.timeline_after]
+    colours = {"revenue_share": "#d62728", "payment": "#1f77b4", "licence": "#2ca02c"}
+    shown: set[str] = set()
+    for which, t, sc in rows:
+        proj = sc.projection
+        first = dt.date(proj.start, 1, 1) if proj is not None else (sc.as_of or dt.date.today())
+        last = dt.date(proj.start + proj.horizon - 1, 12, 31) if proj is not None else first
+        start = t.start or (sc.as_of or first)
+        end = t.end or last
+        label = f"{which}: {t.name}"
+        until = f" or {t.end_event}" if t.end_event else ""
+        fig.add_trace(go.Bar(
+            y=[label], x=[(end - start).days * 86_400_000], base=[start.isoformat()], orientation="h",
+            marker_color=colours.get(t.kind, "#7f7f7f"), name=t.kind.replace("_", " "),
+            showlegend=t.kind not in shown, legendgroup=t.kind,
+            hovertemplate=f"{t.detail}<br>{start} to {t.end or 'the horizon'}{until}<extra>{t.id}</extra>"))
+        shown.add(t.kind)
+    fig.update_xaxes(type="date")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, "Contracts and licences (bars end at the end date; an end event may end them earlier)",
+                   120 + 40 * max(1, len(rows)))
+
+
+def projection_figure(r: Restructuring, paths: int = 20_000) -> go.Figure:
+    """Median and 10–90% band of revenue and of cumulative distributable profit, after the change."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    n = min(paths, r.comparison.paths)
+    p = simulate(r.after, Block(r.comparison.seed, 0, min(n, 65_536), 0, max(n, 1)))
+    years = p.years
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Revenue", "Cumulative distributable profit"))
+    for col, data in ((1, p.revenue), (2, p.cumulative[:, 1:])):
+        q10, q50, q90 = np.percentile(data, [10, 50, 90], axis=0)
+        fig.add_trace(go.Scatter(x=years, y=q90, line={"width": 0}, showlegend=False, hoverinfo="skip"),
+                      row=1, col=col)
+        fig.add_trace(go.Scatter(x=years, y=q10, fill="tonexty", line={"width": 0}, name="10–90% of paths",
+                                 fillcolor="rgba(31,119,180,0.2)", showlegend=col == 1), row=1, col=col)
+        fig.add_trace(go.Scatter(x=years, y=q50, name="median", line={"color": "#1f77b4"}, showlegend=col == 1),
+                      row=1, col=col)
+    fig.update_yaxes(tickprefix="$", tickformat=".2s")
+    return _layout(fig, f"Projection of {r.after.display_name(r.entity_after)} ({n:,} paths)")
+
+
+def figures(r: Restructuring) -> dict[str, Markup]:
+    """Every chart of the report, as HTML fragments keyed by their div id."""
+    out = {
+        "fig-control-before": _html(_layout(control_figure(r.before, r.control_before),
+                                            "Before: ownership (grey) and control (red)", 520), "fig-control-before"),
+        "fig-control-after": _html(_layout(control_figure(r.after, r.control_after),
+                                           "After: ownership (grey) and control (red)", 520), "fig-control-after"),
+        "fig-transfer": _html(transfer_figure(r), "fig-transfer"),
+        "fig-payoff": _html(payoff_figure(r), "fig-payoff"),
+        "fig-timeline": _html(timeline_figure(r), "fig-timeline"),
+        "fig-projection": _html(projection_figure(r), "fig-projection"),
+    }
+    if r.sensitivity is not None:
+        out["fig-tornado"] = _html(tornado_figure(r.sensitivity), "fig-tornado")
+        out["fig-stake-value"] = _html(stake_value_figure(r, r.sensitivity), "fig-stake-value")
+    return out
+
+
+def _findings(r: Restructuring) -> list[str]:
+    comp = r.comparison
+    out = []
+    cs = r.control_summary()
+    for key, label in (("before", "Before"), ("after", "After")):
+        c = cs[key]
+        sc = r.before if key == "before" else r.after
+        who = sc.display_name(c["ultimate_controller"]) if c["ultimate_controller"] else "nobody"
+        via = " → ".join(sc.display_name(x) for x in c["chain"])
+        out.append(f"{label}, {sc.display_name(c['entity'])} is ultimately controlled by {who} "
+                   f"(basis: {c['basis']}; chain {via}).")
+    ranked = sorted(comp.transfers.items(), key=lambda kv: kv[1].change)
+    for p, t in ranked:
+        if abs(t.change) > 2 * t.change_se and t.change != 0:
+            verb = "gains" if t.change > 0 else "loses"
+            out.append(f"{comp.names.get(p, p)} {verb} {money(abs(t.change))} (± {money(t.change_se)}): "
+                       f"{money(t.before)} before, {money(t.after)} after.")
+    for f in r.fair_stakes:
+        s = f.result
+        if s.stake is None:
+            out.append(f"{f.target.title}: the fair value of {s.field} is {s.value:,.6g}.")
+            continue
+        if s.bound == "lower":
+            implied = (f" (as if a stake of {percent(s.implied_stake, 2)})" if s.implied_stake is not None else "")
+            out.append(f"{f.target.title}: no stake is needed; what it receives besides the stake is already worth "
+                       f"more than its value before ({money(s.achieved)} against {money(s.target)}){implied}. "
+                       f"Reported stake: {percent(f.target.reported)}.")
+        elif s.bound == "upper":
+            out.append(f"{f.target.title}: even the whole company would not make it whole. "
+                       f"Reported stake: {percent(f.target.reported)}.")
+        else:
+            out.append(f"{f.target.title}: fair stake {percent(s.stake, 2)} (± {percent(s.stake_se, 2)}), "
+                       f"against {percent(f.target.reported)} reported.")
+    return out
+
+
+
+
+def render(r: Restructuring) -> str:
+    """The whole report as one HTML document."""
+    from plotly.offline import get_plotlyjs
+
+    from .. import __version__
+
+    env = Environment(autoescape=True)
+    env.globals.update(money=money, percent=percent, show_value=show_value)
+    text = (resources.files("stakeflow") / "data" / "templates" / "report.html.j2").read_text(encoding="utf-8")
+    template = env.from_string(text)
+    parties = list(dict.fromkeys([*r.payouts.after, *r.payouts.before]))
+    tornado_rows = r.sensitivity.to_frame().to_dict("records") if r.sensitivity is not None else []
+    sections = [("summary", "Summary"), ("control", "Control"), ("values", "Values"), ("fair-stakes", "Fair stakes"),
+                ("payouts", "Payouts"), ("contracts", "Contracts"), ("projection", "Projection"),
+                ("sensitivity", "Sensitivity"), ("assumptions", "Assumptions"), ("method", "Method")]
+    return template.render(
+        r=r, figs=figures(r), findings=_findings(r), plotly_js=Markup(get_plotlyjs()), version=__version__,
+        generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), sections=sections, payout_parties=parties,
+        controls=[("Before", r.control_before, r.before), ("After", r.control_after, r.after)],
+        tornado_rows=tornado_rows,
+        value_rows=[(p, t) for p, t in r.comparison.transfers.items() if t.before or t.after],
+    )
+
+
+def write_report(r: Restructuring, path: str | Path) -> Path:
+    """Write the report to ``path`` atomically (never a half-written file); returns the path."""
+    out = Path(path)
+    write_text(out, render(r))
+    return out
+
+
+__all__ = ["figures", "money", "payoff_figure", "percent", "render", "stake_value_figure", "timeline_figure",
+           "tornado_figure", "transfer_figure", "write_report"]
