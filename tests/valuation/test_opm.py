@@ -24,13 +24,31 @@ import pytest
 from scipy.integrate import quad_vec
 
 import stakeflow as sf
+from stakeflow.engine import resolve_entity
 from stakeflow.engine.result import EquityFlow
+from stakeflow.scenario.errors import InputError
+from stakeflow.scenario.validate import children
 from stakeflow.payoff import payoff_curve
 from stakeflow.valuation.opm import value_opm
 from stakeflow.valuation.strip import CallStrip
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted((ROOT / "tests" / "cases").glob("*.yaml")) + sorted((ROOT / "examples").rglob("*.yaml"))
+
+
+def roots(path: Path) -> list[str | None]:
+    """The entity each test values: the file's default, or each root where it has several."""
+    sc = sf.load(path)
+    try:
+        resolve_entity(sc)
+        return [None]
+    except InputError:
+        held = {c for e in sc.entities for c in children(e)}
+        return [e.id for e in sc.entities if e.distributes and e.id not in held]
+
+
+TARGETS = [(p, e) for p in FILES for e in roots(p)]
+IDS = [p.stem + (f"-{e}" if e else "") for p, e in TARGETS]
 SIGMA, TERM, RATE = 0.6, 3.0, 0.04
 
 
@@ -99,12 +117,12 @@ def check(res: sf.ValuationResult, curve: object, want: np.ndarray, v: float) ->
             assert res.classes[k] == pytest.approx(total / shares, abs=1e-9 * v / shares)
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_opm_equals_integral_of_exact_curve(path: Path) -> None:
+@pytest.mark.parametrize(("path", "entity"), TARGETS, ids=IDS)
+def test_opm_equals_integral_of_exact_curve(path: Path, entity: str | None) -> None:
     sc = sf.load(path)
-    curve = payoff_curve(sc)
+    curve = payoff_curve(sc, entity)
     v = equity_value_for(curve)
-    res = value_opm(sc, v, SIGMA, TERM, RATE)
+    res = value_opm(sc, v, SIGMA, TERM, RATE, entity=entity)
     check(res, curve, integrate_pieces(curve_payout(curve), curve, v), v)
 
 
@@ -118,11 +136,11 @@ def test_opm_equals_integral_of_engine(name: str) -> None:
     check(res, curve, integrate_pieces(engine_payout(sc, curve), curve, v), v)
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_holders_add_up_to_equity_value(path: Path) -> None:
+@pytest.mark.parametrize(("path", "entity"), TARGETS, ids=IDS)
+def test_holders_add_up_to_equity_value(path: Path, entity: str | None) -> None:
     # Payouts add up to the proceeds at every V, so their prices add up to C(V, 0) = V.
     sc = sf.load(path)
-    res = value_opm(sc, "75M", "60%", 4, "3%")
+    res = value_opm(sc, "75M", "60%", 4, "3%", entity=entity)
     assert sum(res.holders.values()) == pytest.approx(75e6, rel=1e-12)
     if res.classes:
         assert sum(res.class_values.values()) == pytest.approx(75e6, rel=1e-12)

@@ -35,12 +35,26 @@ from .black_scholes import FloatArray
 from .streams import BLOCK
 
 
-def _normals(gen: np.random.Generator, n: int, antithetic: bool) -> FloatArray:
+def _normals(gen: np.random.Generator, n: int, antithetic: bool, out: FloatArray | None) -> FloatArray:
+    """n standard normals into ``out``; antithetic: the second half is minus the first."""
+    z = np.empty(n) if out is None else out[:n]
     if not antithetic:
-        return gen.standard_normal(n)
-    half = gen.standard_normal(n // 2)
+        gen.standard_normal(out=z)
+        return z
+    half = n // 2
+    gen.standard_normal(out=z[:half])
     # Path i and path i + n/2 are a pair (z, −z); the estimator averages within pairs.
-    return np.concatenate([half, -half])
+    np.negative(z[:half], out=z[half:])
+    return z
+
+
+def _lognormal(z: FloatArray, scale: float, drift: float, spread: float) -> FloatArray:
+    """scale · exp(drift + spread · z), in place."""
+    z *= spread
+    z += drift
+    np.exp(z, out=z)
+    z *= scale
+    return z
 
 
 @dataclass(frozen=True)
@@ -53,10 +67,12 @@ class RiskNeutralLognormal:
     rate: float
     supports_antithetic = True
 
-    def draw(self, gen: np.random.Generator, n: int, antithetic: bool = False) -> FloatArray:
-        z = _normals(gen, n, antithetic)
+    def draw(self, gen: np.random.Generator, n: int, antithetic: bool = False,
+             out: FloatArray | None = None) -> FloatArray:
+        """n terminal values (into ``out`` when given)."""
+        z = _normals(gen, n, antithetic, out)
         drift = (self.rate - 0.5 * self.volatility**2) * self.term
-        return np.asarray(self.equity_value * np.exp(drift + self.volatility * math.sqrt(self.term) * z))
+        return _lognormal(z, self.equity_value, drift, self.volatility * math.sqrt(self.term))
 
     @property
     def mean(self) -> float:
@@ -76,9 +92,11 @@ class Lognormal:
     term: float
     supports_antithetic = True
 
-    def draw(self, gen: np.random.Generator, n: int, antithetic: bool = False) -> FloatArray:
-        z = _normals(gen, n, antithetic)
-        return np.asarray(self.median * np.exp(self.volatility * math.sqrt(self.term) * z))
+    def draw(self, gen: np.random.Generator, n: int, antithetic: bool = False,
+             out: FloatArray | None = None) -> FloatArray:
+        """n terminal values (into ``out`` when given)."""
+        z = _normals(gen, n, antithetic, out)
+        return _lognormal(z, self.median, 0.0, self.volatility * math.sqrt(self.term))
 
     @property
     def mean(self) -> float:
@@ -97,8 +115,14 @@ class Discrete:
     probabilities: tuple[float, ...]
     supports_antithetic = False
 
-    def draw(self, gen: np.random.Generator, n: int, antithetic: bool = False) -> FloatArray:
-        return np.asarray(gen.choice(np.array(self.values), size=n, p=np.array(self.probabilities)))
+    def draw(self, gen: np.random.Generator, n: int, antithetic: bool = False,
+             out: FloatArray | None = None) -> FloatArray:
+        """n terminal values (into ``out`` when given)."""
+        x = np.asarray(gen.choice(np.array(self.values), size=n, p=np.array(self.probabilities)), dtype=np.float64)
+        if out is None:
+            return x
+        out[:n] = x
+        return out[:n]
 
     @property
     def mean(self) -> float:

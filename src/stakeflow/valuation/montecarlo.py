@@ -34,15 +34,16 @@ from ..scenario.errors import InputError
 from ..scenario.models import Scenario
 from . import _messages as M
 from . import parameters as P
+from ._moments_kernel import column_moments
 from .black_scholes import FloatArray
-from .curves import PricingCurve, pricing_curve
+from .curves import pricing_curve
 from .distributions import Distribution, RiskNeutralLognormal, Sample, read_distribution
 from .dlom import Dlom, dlom
 from .result import ValuationResult
 from .streams import BLOCK, block_generator, chunk_blocks, n_blocks
 from .strip import CallStrip
 
-Payouts = Callable[[FloatArray], FloatArray]
+Payouts = Callable[[FloatArray], list[FloatArray]]
 Progress = Callable[[int], None]
 
 DEFAULT_PATHS = 1_000_000
@@ -59,10 +60,14 @@ class Moments:
 
     @classmethod
     def of(cls, y: FloatArray) -> Moments:
-        mean = y.sum(axis=0) / y.shape[0]
-        d = y - mean
-        np.square(d, out=d)
-        return cls(y.shape[0], mean, d.sum(axis=0))
+        """Two-pass moments of the rows of ``y`` (n ≥ 1 rows, M columns)."""
+        mean, m2 = column_moments(y)
+        return cls(y.shape[0], mean, m2)
+
+    @classmethod
+    def side_by_side(cls, parts: Sequence[Moments]) -> Moments:
+        """The columns of several moments over the same paths, in order."""
+        return cls(parts[0].count, np.concatenate([p.mean for p in parts]), np.concatenate([p.m2 for p in parts]))
 
     def merge(self, other: Moments) -> Moments:
         """Both sets of paths together (Chan, Golub & LeVeque 1979)."""
@@ -86,12 +91,32 @@ def merge_in_order(blocks: Sequence[Moments]) -> Moments:
     return total
 
 
-def block_moments(out: FloatArray, antithetic: bool) -> Moments:
-    """A block's moments; with antithetic pairs (i, i + n/2) the unit is the pair average."""
-    if antithetic:
-        half = out.shape[0] // 2
-        out = 0.5 * (out[:half] + out[half:])
-    return Moments.of(out)
+def block_moments(outs: Sequence[FloatArray], antithetic: bool) -> Moments:
+    """A block's moments over the columns of ``outs``; with antithetic pairs (i, i + n/2) the
+    unit is the pair average."""
+    parts = []
+    for out in outs:
+        if antithetic:
+            half = out.shape[0] // 2
+            out = 0.5 * (out[:half] + out[half:])
+        parts.append(Moments.of(out))
+    return Moments.side_by_side(parts)
+
+
+class Workspace:
+    """The proceeds buffer, reused from chunk to chunk.
+
+    Fresh multi-megabyte arrays come from the system zeroed page by page; reusing them keeps a
+    simulation's cost in the draws and the curve, and its memory flat.
+    """
+
+    def __init__(self) -> None:
+        self.x = np.empty(0)
+
+    def proceeds(self, n: int) -> FloatArray:
+        if self.x.shape[0] < n:
+            self.x = np.empty(n)
+        return self.x[:n]
 
 
 class PayoutsRecipe(Protocol):
@@ -108,7 +133,7 @@ class CurveRecipe:
     entity: str | None
 
     def build(self) -> Payouts:
-        return curve_payouts(pricing_curve(self.scenario, self.entity))
+        return CurvePayouts(pricing_curve(self.scenario, self.entity).curve)
 
 
 @dataclass(frozen=True)
@@ -119,38 +144,57 @@ class StripRecipe:
 
     def build(self) -> Payouts:
         strips = self.strips
-        return lambda x: np.concatenate([s.payout(x) for s in strips], axis=1)
+        return lambda x: [s.payout(x) for s in strips]
 
 
-def curve_payouts(pc: PricingCurve) -> Payouts:
-    curve = pc.curve
+class CurvePayouts:
+    """``curve.evaluate`` and ``curve.evaluate_classes`` into buffers reused from call to call.
 
-    def payouts(x: FloatArray) -> FloatArray:
-        return np.concatenate([curve.evaluate(x), curve.evaluate_classes(x)], axis=1)
+    Returns views ``[(n, H), (n, C)]`` that the next call overwrites.
+    """
 
-    return payouts
+    def __init__(self, curve: Any) -> None:
+        self.curve = curve
+        self.h = np.empty((0, len(curve.holders)))
+        self.c = np.empty((0, len(curve.classes)))
+
+    def __call__(self, x: FloatArray) -> list[FloatArray]:
+        n = x.shape[0]
+        if self.h.shape[0] < n:
+            self.h = np.empty((n, self.h.shape[1]))
+            self.c = np.empty((n, self.c.shape[1]))
+        h, c = self.h[:n], self.c[:n]
+        self.curve.evaluate(x, out=h)
+        if c.shape[1]:
+            self.curve.evaluate_classes(x, out=c)
+        return [h, c]
 
 
 def simulate_blocks(payouts: Payouts, law: Distribution, paths: int, seed: int, first: int, count: int,
-                    antithetic: bool) -> list[Moments]:
+                    antithetic: bool, work: Workspace | None = None) -> list[Moments]:
     """Moments of blocks ``first … first + count − 1`` of a run of ``paths`` paths.
 
     Each block draws from its own stream; the chunk's payouts are evaluated in one call (the
     payout of a path does not depend on its neighbours) and reduced block by block.
     """
-    draws = []
-    for i in range(first, first + count):
-        gen, n = block_generator(seed, paths, i)
-        draws.append(law.draw(gen, n, antithetic))
-    out = payouts(np.concatenate(draws) if len(draws) > 1 else draws[0])
+    work = work or Workspace()
+    sizes = [min(BLOCK, paths - i * BLOCK) for i in range(first, first + count)]
+    x = work.proceeds(sum(sizes))
+    start = 0
+    for i, n in zip(range(first, first + count), sizes, strict=True):
+        gen, _ = block_generator(seed, paths, i)
+        law.draw(gen, n, antithetic, out=x[start : start + n])
+        start += n
+    outs = payouts(x)
     moments, start = [], 0
-    for x in draws:
-        moments.append(block_moments(out[start : start + len(x)], antithetic))
-        start += len(x)
+    for n in sizes:
+        moments.append(block_moments([o[start : start + n] for o in outs], antithetic))
+        start += n
     return moments
 
 
 _worker_payouts: Payouts | None = None
+_worker_space = Workspace()
 
 
 def _start_worker(recipe: PayoutsRecipe) -> None:
@@ -165,7 +209,7 @@ def _start_worker(recipe: PayoutsRecipe) -> None:
 def _worker_task(law: Distribution, paths: int, seed: int, first: int, count: int,
                  antithetic: bool) -> tuple[int, list[Moments]]:
     assert _worker_payouts is not None
-    return first, simulate_blocks(_worker_payouts, law, paths, seed, first, count, antithetic)
+    return first, simulate_blocks(_worker_payouts, law, paths, seed, first, count, antithetic, _worker_space)
 
 
 def simulate(payouts: Payouts, recipe: PayoutsRecipe | None, law: Distribution, paths: int, seed: int, *,
@@ -181,9 +225,10 @@ def simulate(payouts: Payouts, recipe: PayoutsRecipe | None, law: Distribution, 
     starts = list(range(0, nb, per))
     results: list[list[Moments] | None] = [None] * len(starts)
     if workers <= 1 or len(starts) == 1 or recipe is None:
+        work = Workspace()
         for j, first in enumerate(starts):
             count = min(per, nb - first)
-            results[j] = simulate_blocks(payouts, law, paths, seed, first, count, antithetic)
+            results[j] = simulate_blocks(payouts, law, paths, seed, first, count, antithetic, work)
             if progress is not None:
                 progress(min(paths, (first + count) * BLOCK) - first * BLOCK)
     else:
@@ -205,7 +250,7 @@ def sample_moments(payouts: Payouts, sample: Sample, progress: Progress | None =
     """Moments of the payouts over every value of a sample file, a block at a time."""
     blocks = []
     for x in sample.blocks():
-        blocks.append(Moments.of(payouts(x)))
+        blocks.append(block_moments(payouts(x), False))
         if progress is not None:
             progress(len(x))
     return merge_in_order(blocks)
@@ -251,7 +296,7 @@ def value_montecarlo(
         raise InputError(M.ANTITHETIC_ODD.format(value=n))
 
     pc = pricing_curve(scenario, entity)
-    payouts = curve_payouts(pc)
+    payouts = CurvePayouts(pc.curve)
     if isinstance(law, Sample):
         mom = sample_moments(payouts, law, progress)
         inputs: dict[str, Any] = {"term": t, "rate": r, "paths": mom.count, **law.to_json()}
@@ -289,4 +334,4 @@ def _missing(what: str) -> Any:
     raise InputError(M.NEEDS.format(method="montecarlo", what=what))
 
 
-__all__ = ["CurveRecipe", "Moments", "StripRecipe", "sample_moments", "simulate", "value_montecarlo"]
+__all__ = ["CurvePayouts", "CurveRecipe", "Moments", "StripRecipe", "sample_moments", "simulate", "value_montecarlo"]
