@@ -26,9 +26,9 @@ from scipy.integrate import quad_vec
 import stakeflow as sf
 from stakeflow.engine import resolve_entity
 from stakeflow.engine.result import EquityFlow
+from stakeflow.payoff import payoff_curve
 from stakeflow.scenario.errors import InputError
 from stakeflow.scenario.validate import children
-from stakeflow.payoff import payoff_curve
 from stakeflow.valuation.opm import value_opm
 from stakeflow.valuation.strip import CallStrip
 
