@@ -100,6 +100,7 @@ class Plan(_PlanModel):
     exit_values: list[Amount] = Field(default_factory=lambda: list(DEFAULT_EXITS))
     valuations: list[Mark] = Field(default_factory=list)
     shifts: list[str | ShiftSpec] | None = None
+    revenue_scales: list[float] = Field(default_factory=lambda: [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0])
     paths: int = 100_000
     sensitivity_paths: int = 10_000
     seed: int = 2025
@@ -411,7 +412,8 @@ def analyze_plan(path: str | Path, *, paths: int | None = None, seed: int | None
         exit_values=list(plan.exit_values), marks=plan.valuations, shifts=shifts,
         paths=paths if paths is not None else plan.paths,
         sensitivity_paths=min(plan.sensitivity_paths, paths) if paths is not None else plan.sensitivity_paths,
-        seed=seed if seed is not None else plan.seed, with_sensitivity=with_sensitivity, client=client,
+        seed=seed if seed is not None else plan.seed, scales=plan.revenue_scales,
+        with_sensitivity=with_sensitivity, client=client,
         progress=progress, before_file=str(folder / plan.before), after_file=str(folder / plan.after),
         name=plan.name, notes=plan.notes,
     )
