@@ -7,7 +7,13 @@ The public API (SPEC §9)::
     res = sf.waterfall(sc, exit_value="20M")   # exact: res.holders maps id -> Fraction
 """
 
+from .analysis.compare import Comparison, compare
 from .analysis.control import ControlResult, analyze_control, control_figure
+from .analysis.restructuring import Restructuring
+from .analysis.restructuring import analyze as analyze_restructuring
+from .analysis.sensitivity import Sensitivity, sensitivity
+from .analysis.solve import SolveResult, solve_field
+from .analysis.values import Valuation, value_parties
 from .engine import WaterfallResult, waterfall
 from .payoff import PayoffCurve, payoff_curve
 from .scenario import Scenario, ScenarioError, StakeflowError, load, loads, parse_number
@@ -16,23 +22,33 @@ from .valuation import ValuationResult, backsolve, value_montecarlo, value_opm, 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Comparison",
     "ControlResult",
     "PayoffCurve",
+    "Restructuring",
     "Scenario",
     "ScenarioError",
+    "Sensitivity",
+    "SolveResult",
     "StakeflowError",
+    "Valuation",
     "ValuationResult",
     "WaterfallResult",
     "__version__",
     "analyze_control",
+    "analyze_restructuring",
     "backsolve",
+    "compare",
     "control_figure",
     "load",
     "loads",
     "parse_number",
     "payoff_curve",
+    "sensitivity",
+    "solve_field",
     "value_montecarlo",
     "value_opm",
+    "value_parties",
     "value_pwerm",
     "waterfall",
 ]

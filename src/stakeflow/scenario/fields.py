@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from .errors import InputError
+from .errors import InputError, ScenarioError
 
 if TYPE_CHECKING:
     from .models import Scenario
@@ -162,7 +162,12 @@ def replace(sc: Scenario, path: str, value: Any) -> Scenario:
     for part in f.loc[:-1]:
         node = node[part]
     node[f.loc[-1]] = value
-    return Scenario.model_validate(tree)
+    try:
+        return Scenario.model_validate(tree)
+    except ValidationError as exc:
+        from .loader import _from_pydantic
+
+        raise ScenarioError(_from_pydantic(exc, tree, {}), f"{path} = {value}") from None
 
 
 def _walk(node: Any, loc: tuple[str | int, ...], path: str, out: list[Field]) -> None:
