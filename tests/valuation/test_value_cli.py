@@ -114,3 +114,10 @@ def test_bad_scenarios_file_exits_2(tmp_path: Path) -> None:
     code, out, err = run(["value", SEED, "--method", "pwerm", "--scenarios", str(spec)])
     assert code == 2 and out == ""
     assert err.strip() == f"error: {spec}:1: " + M.SCENARIOS_PROBABILITY_SUM.format(total="0.9")
+
+
+def test_progress_bar_goes_to_stderr_and_json_stays_clean() -> None:
+    code, out, err = run([*MC, "--paths", "140000", "--seed", "2", "--progress", "--json"])
+    assert code == 0
+    assert json.loads(out)["inputs"]["paths"] == 140_000
+    assert "{" not in err

@@ -156,7 +156,7 @@ def show_result(res: ValuationResult) -> None:
     console.print(f"[bold]{res.entity}[/bold]: {TITLES[res.method]}, equity value {money(res.equity_value, cur)}"
                   + (f" ({inputs})" if inputs else ""))
     if res.backsolve is not None:
-        console.print(f"backsolved: {res.backsolve['class']} is worth {res.backsolve['price']:,.6g} a share "
+        console.print(f"backsolved: {res.backsolve['class']} is worth {res.backsolve['price']:,.4f} a share "
                       f"at an equity value of {money(res.equity_value, cur)}")
     if res.dlom is not None:
         d = res.dlom
