@@ -121,3 +121,34 @@ def test_progress_bar_goes_to_stderr_and_json_stays_clean() -> None:
     assert code == 0
     assert json.loads(out)["inputs"]["paths"] == 140_000
     assert "{" not in err
+
+
+NOTE = """\
+stakeflow: 1
+name: A company with a plain note (repaid, never converted)
+currency: USD
+holders:
+  - id: founders
+  - id: lender
+entities:
+  - id: company
+    classes:
+      - {id: common, kind: common}
+      - {id: loan, kind: note, principal: 1M}
+    holdings:
+      - {holder: founders, class: common, shares: 1M}
+      - {holder: lender, class: loan, shares: 1M}
+"""
+
+
+def test_unattainable_price_exits_2(tmp_path: Path) -> None:
+    # A note with neither cap nor discount is only ever repaid: its payout is capped at the
+    # $1M principal, so its OPM value stays below e^{−rT}·$1M = $0.8869 per unit of weight.
+    path = tmp_path / "note.yaml"
+    path.write_text(NOTE)
+    args = ["value", str(path), "--backsolve", "loan", "--volatility", "60%", "--term", "3", "--rate", "4%"]
+    code, out, err = run([*args, "--price", "0.9"])
+    assert code == 2 and out == ""
+    assert err.strip() == "error: " + M.PRICE_UNATTAINABLE.format(cls="loan", price="0.9", bound="0.88692")
+    code, out, _ = run([*args, "--price", "0.8", "--json"])
+    assert code == 0 and json.loads(out)["classes"]["loan"] == pytest.approx(0.8, rel=1e-10)
