@@ -1,0 +1,219 @@
+"""Open Cap Table Format packages on disk: finding and reading them, writing them.
+
+An OCF package is a manifest (``Manifest.ocf.json``, file_type ``OCF_MANIFEST_FILE``) that
+lists the JSON files of the cap table, given as a folder, a zip of that folder, or the
+manifest itself. pyocf 1.2.0 reads a manifest path (and only zips with the manifest at their
+root), so a zip is extracted to a temporary folder first and the manifest found in it. Every
+failure is reported as bad input, naming the file, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, RootModel, ValidationError
+from pyocf.captable import FILEMAP, Captable
+from pyocf.files.ocfmanifestfile import OCFManifestFile
+from pyocf.objects.issuer import Issuer
+from pyocf.types.file import File
+
+from ..scenario.errors import InputError
+from . import _messages as M
+from .atomic import atomic_path
+
+OCF_VERSION = "1.2.0"
+MANIFEST = "Manifest.ocf.json"
+_MAX_UNZIPPED = 2 * 1024**3
+"""Refuse zips that would expand beyond this many bytes (a cap table is a few megabytes)."""
+
+FILE_NAMES = {
+    "documents": "Documents.ocf.json",
+    "financings": "Financings.ocf.json",
+    "stakeholders": "Stakeholders.ocf.json",
+    "stock_classes": "StockClasses.ocf.json",
+    "stock_legend_templates": "StockLegends.ocf.json",
+    "stock_plans": "StockPlans.ocf.json",
+    "transactions": "Transactions.ocf.json",
+    "valuations": "Valuations.ocf.json",
+    "vesting_terms": "VestingTerms.ocf.json",
+}
+
+
+def read_package(path: str | Path) -> Captable:
+    """The cap table of the OCF package at ``path`` (a .zip, a folder or a manifest)."""
+    with manifest_of(Path(path)) as manifest:
+        return _load(manifest, Path(path))
+
+
+@contextmanager
+def manifest_of(path: Path) -> Iterator[Path]:
+    """The manifest of the package at ``path``; a zip is extracted to a temporary folder that
+    lives as long as the context."""
+    if not path.exists():
+        raise InputError(M.NO_SUCH_PATH.format(path=path))
+    if path.is_dir():
+        yield _find_manifest(path, path)
+        return
+    if zipfile.is_zipfile(path):
+        with tempfile.TemporaryDirectory(prefix="stakeflow-ocf-") as tmp:
+            _extract(path, Path(tmp))
+            yield _find_manifest(Path(tmp), path)
+        return
+    if path.suffix.lower() == ".zip":
+        raise InputError(M.CORRUPT_ZIP.format(path=path, detail="no zip directory found"))
+    if path.suffix.lower() != ".json":
+        raise InputError(M.NOT_OCF.format(path=path))
+    yield path
+
+
+def _extract(path: Path, dest: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = 0
+            root = dest.resolve()
+            for info in zf.infolist():
+                target = (dest / info.filename).resolve()
+                if root != target and root not in target.parents:
+                    raise InputError(M.UNSAFE_ZIP.format(path=path, member=info.filename))
+                total += info.file_size
+                if total > _MAX_UNZIPPED:
+                    raise InputError(M.CORRUPT_ZIP.format(path=path, detail="expands beyond 2 GB"))
+            zf.extractall(dest)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise InputError(M.CORRUPT_ZIP.format(path=path, detail=exc)) from None
+
+
+def _is_manifest(p: Path) -> bool:
+    try:
+        with p.open("rb") as f:
+            doc = json.load(f)
+    except (OSError, ValueError):
+        return False
+    return isinstance(doc, dict) and doc.get("file_type") == "OCF_MANIFEST_FILE"
+
+
+def _find_manifest(folder: Path, shown: Path) -> Path:
+    """``Manifest.ocf.json`` at the top of ``folder`` or, failing that, the one manifest below it."""
+    top = [p for p in folder.iterdir() if p.is_file() and p.name.lower() == MANIFEST.lower()]
+    if top:
+        return top[0]
+    named = sorted(p for p in folder.rglob("*") if p.is_file() and p.name.lower() == MANIFEST.lower())
+    found = named or sorted(p for p in folder.rglob("*.json") if p.is_file() and _is_manifest(p))
+    found = [p for p in found if "__MACOSX" not in p.parts]
+    if not found:
+        raise InputError(M.MISSING_MANIFEST.format(path=shown))
+    if len(found) > 1:
+        listed = ", ".join(str(p.relative_to(folder)) for p in found)
+        raise InputError(M.SEVERAL_MANIFESTS.format(path=shown, found=listed))
+    return found[0]
+
+
+def _load(manifest: Path, shown: Path) -> Captable:
+    where = shown if shown.suffix.lower() == ".json" else Path(shown, manifest.name)
+    try:
+        doc = json.loads(manifest.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(M.NOT_TEXT.format(path=where)) from None
+    except ValueError as exc:
+        raise InputError(M.NOT_JSON.format(path=where, detail=exc)) from None
+    if not isinstance(doc, dict) or doc.get("file_type") != "OCF_MANIFEST_FILE":
+        found = doc.get("file_type") if isinstance(doc, dict) else type(doc).__name__
+        raise InputError(M.NOT_MANIFEST.format(path=where, found=found))
+    if doc.get("ocf_version") != OCF_VERSION:
+        raise InputError(M.OCF_VERSION.format(path=where, found=doc.get("ocf_version")))
+    for key, _cls in FILEMAP:
+        for entry in doc.get(f"{key}_files") or ():
+            name = entry.get("filepath") if isinstance(entry, dict) else None
+            if not isinstance(name, str):
+                continue
+            part = manifest.parent / name
+            if not part.is_file():
+                raise InputError(M.MISSING_FILE.format(path=shown, name=name))
+            try:
+                json.loads(part.read_text(encoding="utf-8"))
+            except UnicodeDecodeError:
+                raise InputError(M.NOT_TEXT.format(path=shown)) from None
+            except ValueError as exc:
+                raise InputError(M.NOT_JSON.format(path=f"{shown}: {name}", detail=exc)) from None
+    try:
+        return Captable.load(manifest)
+    except ValidationError as exc:
+        raise InputError(M.INVALID_OCF.format(path=shown, model=exc.title, detail=_first_errors(exc))) from None
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise InputError(M.INVALID_OCF.format(path=shown, model="package", detail=exc)) from None
+
+
+def _first_errors(exc: ValidationError, most: int = 3) -> str:
+    errs = exc.errors(include_url=False)
+    parts = []
+    for e in errs[:most]:
+        loc = ".".join(str(p) for p in e["loc"] if not (isinstance(p, str) and ("[" in p or "function" in p)))
+        msg = e["msg"] if len(e["msg"]) <= 160 else e["msg"][:157] + "..."
+        parts.append(f"{loc}: {msg}")
+    more = f" (and {len(errs) - most} more)" if len(errs) > most else ""
+    return "; ".join(parts) + more
+
+
+# --- writing ---------------------------------------------------------------------------------------
+def plain(value: Any) -> Any:
+    """JSON data of a pyocf object, leaving out optional fields that are unset (the OCF schemas
+    reject ``null`` where a field is optional) but keeping required ones even when null."""
+    if isinstance(value, RootModel):
+        return plain(value.root)
+    if isinstance(value, BaseModel):
+        out: dict[str, Any] = {}
+        for name, info in type(value).model_fields.items():
+            v = getattr(value, name)
+            if v is None and not info.is_required():
+                continue
+            out[info.alias or name] = plain(v)
+        return out
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if hasattr(value, "value") and type(value).__module__.startswith("pyocf.enums"):
+        return value.value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if type(value).__name__ == "Decimal":
+        return format(value, "f")
+    return value
+
+
+def package_files(cap: Captable, issuer: Issuer, as_of: dt.date, comments: list[str]) -> dict[str, bytes]:
+    """The files of an OCF package (name -> bytes), the manifest with each file's md5."""
+    files: dict[str, bytes] = {}
+    entries: dict[str, list[File]] = {}
+    for key, file_cls in FILEMAP:
+        name = FILE_NAMES[key]
+        body = file_cls(items=getattr(cap, key))
+        data = (json.dumps(plain(body), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        files[name] = data
+        entries[f"{key}_files"] = [File(filepath=f"./{name}", md5=hashlib.md5(data).hexdigest())]
+    manifest = OCFManifestFile(
+        ocf_version=OCF_VERSION,
+        issuer=issuer,
+        as_of=as_of,
+        generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        comments=comments or None,
+        **entries,
+    )
+    files[MANIFEST] = (json.dumps(plain(manifest), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return files
+
+
+def write_package(path: str | Path, files: dict[str, bytes]) -> None:
+    """Write the package as a zip at ``path`` (atomically: whole or not at all)."""
+    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in [MANIFEST, *(n for n in files if n != MANIFEST)]:
+            zf.writestr(name, files[name])
