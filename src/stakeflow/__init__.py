@@ -8,9 +8,11 @@ The public API (SPEC §9)::
 """
 
 from .analysis.compare import Comparison, compare
+from .analysis.contingent import contingent_waterfall, scenarios_for
 from .analysis.control import ControlResult, analyze_control, control_figure
 from .analysis.restructuring import Restructuring
 from .analysis.restructuring import analyze as analyze_restructuring
+from .analysis.rounds import RoundResult, price_round
 from .analysis.sensitivity import Sensitivity, sensitivity
 from .analysis.solve import SolveResult, solve_field
 from .analysis.values import Valuation, value_parties
@@ -26,6 +28,7 @@ __all__ = [
     "ControlResult",
     "PayoffCurve",
     "Restructuring",
+    "RoundResult",
     "Scenario",
     "ScenarioError",
     "Sensitivity",
@@ -39,11 +42,14 @@ __all__ = [
     "analyze_restructuring",
     "backsolve",
     "compare",
+    "contingent_waterfall",
     "control_figure",
     "load",
     "loads",
     "parse_number",
     "payoff_curve",
+    "price_round",
+    "scenarios_for",
     "sensitivity",
     "solve_field",
     "value_montecarlo",

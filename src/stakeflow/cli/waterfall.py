@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from ..analysis.contingent import settle
 from ..engine import WaterfallResult, exit_amount
 from ..engine import waterfall as run_waterfall
 from ..engine.result import EquityFlow
@@ -37,9 +38,13 @@ def waterfall(
     exits: str = typer.Option(None, "--exits", help="Several exits side by side: 10M,50M,100M."),
     entity: str = typer.Option(None, "--entity", help="Entity whose proceeds are distributed."),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document (SPEC §7)."),
+    event: list[str] = typer.Option(None, "--event", help="Settle a contingent term: NAME=yes or NAME=no."),
 ) -> None:
     """Distribute an exit value through FILE's structure and show every ultimate recipient's amount."""
     sc = load_scenario(file)
+    if event:
+        with user_errors():
+            sc = settle(sc, event)
     default = sc.exit.value if sc.exit is not None else None
     values = exit_values(exit_, exits, default)
     with user_errors():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from ..scenario.models import Entity, StockClass
@@ -18,9 +18,9 @@ class Claim:
     share in the residual when the class is common, converts, or participates; ``cap`` limits a
     participating class's total receipts (preference included); a ``strike`` makes the class an
     option or warrant, paid ``P − K`` per share when the residual price ``P`` exceeds ``K``.
-    A post-money SAFE converts into ``capitalization_share`` of the liquidity capitalization,
-    which depends on who converts (:func:`stakeflow.engine.instruments.resolve`); its
-    ``as_converted`` here is the count when every convertible class converts.
+    A SAFE's or note's ``as_converted`` shares are its amount over its liquidity price
+    (:mod:`stakeflow.engine.instruments`); a post-money SAFE's are ``capitalization_share``
+    (purchase amount over cap) of the fully diluted liquidity capitalization.
     """
 
     id: str
@@ -99,17 +99,26 @@ def _instrument(entity: Entity, cls: StockClass, shares: Fraction, as_of: dt.dat
         seniority = cls.seniority if "seniority" in cls.model_fields_set else I.debt_seniority(entity)
     else:
         preference, seniority = amount, cls.seniority
-    share, as_converted = None, Fraction(0)
-    if I.is_post_money(cls) and cls.valuation_cap:
-        share = amount / cls.valuation_cap
-    elif cls.valuation_cap:
+    as_converted = Fraction(0)
+    if cls.valuation_cap and not I.is_post_money(cls):
         as_converted = amount * I.fixed_capitalization(entity) / cls.valuation_cap
+    # A post-money SAFE's share count depends on every other class's: set by claims_of.
     return Claim(id=cls.id, kind=cls.kind, shares=shares, as_converted=as_converted, preference=preference,
-                 seniority=seniority, capitalization_share=share)
+                 seniority=seniority)
 
 
 def claims_of(entity: Entity, as_of: dt.date | None = None) -> list[Claim]:
     """Every class's claim, in the file's order, with dividends and interest accrued to ``as_of``."""
     claims = [_claim(entity, c, as_of) for c in entity.classes or ()]
-    every = [c.id for c in claims if c.convertible]
-    return I.resolve(claims, every)
+    post = {
+        c.id: I.owed(c, as_of) / c.valuation_cap
+        for c in entity.classes or ()
+        if I.is_post_money(c) and c.valuation_cap and entity.class_shares(c.id) > 0
+    }
+    if not post:
+        return claims
+    lc = I.liquidity_capitalization(
+        sum((c.as_converted for c in claims if c.id not in post), Fraction(0)), sum(post.values(), Fraction(0))
+    )
+    return [replace(c, as_converted=post[c.id] * lc, capitalization_share=post[c.id]) if c.id in post else c
+            for c in claims]

@@ -10,7 +10,6 @@ from itertools import groupby
 from ..scenario import errors as E
 from ..scenario.errors import InputError
 from .claims import Claim
-from .instruments import resolve
 from .ledger import Step
 
 
@@ -41,10 +40,8 @@ def split(
     Preferences are paid by descending seniority, pro rata to preference within a seniority;
     the residual goes per as-converted share at the price ``P`` solving
     ``Σ_common n·P + Σ_participating min(n·P, headroom) + Σ_options n·max(P − K, 0) = residual``.
-    A post-money SAFE's as-converted shares depend on who converts: they are set first.
     """
     conv = set(converted)
-    claims = resolve(claims, conv)
     steps: list[Step] = []
     remaining = proceeds
     pref_paid: dict[str, Fraction] = {c.id: Fraction(0) for c in claims}

@@ -15,16 +15,18 @@ accrual date (``exit.date``, else the scenario's ``as_of``), never negative.
 
 *Liquidity capitalization* (the share count a capped instrument converts against at an exit):
 
-- **post-money SAFE** (Y Combinator post-money SAFE, "Liquidity Capitalization"): every share
-  that takes part in the proceeds on an as-converted basis — common, issued options and
-  warrants, participating preferred, and every preferred class, SAFE and note that converts —
-  and not the unissued pool, nor any instrument that takes its cash-out amount or preference
-  instead. A post-money SAFE with purchase amount ``P`` and cap ``K`` converts into
-  ``P/K · LC`` shares (the Liquidity Price is ``K / LC``), so with ``B`` the other
-  participating shares and ``Σ P/K`` over the converting post-money SAFEs,
-  ``LC = B / (1 − Σ P/K)``. Because ``LC`` depends on who converts, it is resolved inside the
-  waterfall for each candidate set of conversions (:func:`resolve`).
-- **pre-money SAFE** (the original Y Combinator SAFE) and **note**: fixed, the fully diluted
+- **post-money SAFE** (Y Combinator post-money SAFE, "Liquidity Capitalization"): the fully
+  diluted capitalization as converted — common, issued options and warrants, every preferred
+  class, and every SAFE and note as converted — without the unissued pool. A post-money SAFE
+  with purchase amount ``P`` and cap ``K`` converts into ``P/K · LC`` shares (the Liquidity
+  Price is ``K / LC``), so with ``B`` the other shares and ``Σ P/K`` over the post-money SAFEs,
+  ``LC = B / (1 − Σ P/K)``. The SAFE's own text leaves out of ``LC`` any security that takes its
+  cash-out amount or preference instead of converting; followed literally, a SAFE's share count
+  would change when another security switches, and payouts would jump there (a holder's payout
+  falling as the proceeds rise), which the format's continuous payoff curves (SPEC §5) rule
+  out. Here ``LC`` counts every convertible security as converting: the two agree whenever they
+  all convert, and the SAFE then receives exactly ``P/K`` of the proceeds.
+- **pre-money SAFE** (the original Y Combinator SAFE) and **note**: the fully diluted
   capitalization excluding SAFEs, notes and the unissued pool: common, options and warrants,
   and every preferred class as converted. The instrument converts into
   ``owed · capitalization / K`` shares.
@@ -36,15 +38,9 @@ purchase amount: it is owed that amount and never converts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
-from dataclasses import replace
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from ..scenario.models import Entity, Scenario, StockClass
-
-if TYPE_CHECKING:
-    from .claims import Claim
 
 DAYS_PER_YEAR = 365
 """Day count of every accrual: actual days over a 365-day year."""
@@ -123,28 +119,8 @@ def debt_seniority(entity: Entity) -> int:
     return max(ranks, default=0) + 1
 
 
-def participates(c: Claim, converted: Collection[str]) -> bool:
-    """Whether a claim shares in the residual per as-converted share, given who converts."""
-    if c.strike is not None or c.kind not in PREFERRED_LIKE:
-        return True
-    return c.id in converted or c.participating
-
-
-def resolve(claims: Sequence[Claim], converted: Collection[str]) -> list[Claim]:
-    """The claims with each post-money SAFE's as-converted shares set for this set of
-    conversions: ``P/K · LC``, ``LC = B / (1 − Σ_converting P/K)`` (module docstring)."""
-    if not any(c.capitalization_share is not None for c in claims):
-        return list(claims)
-    base = sum(
-        (c.as_converted for c in claims if c.capitalization_share is None and participates(c, converted)),
-        Fraction(0),
-    )
-    sold = sum(
-        (c.capitalization_share for c in claims if c.capitalization_share is not None and c.id in converted),
-        Fraction(0),
-    )
-    cap = base / (1 - sold)
-    return [
-        replace(c, as_converted=c.capitalization_share * cap) if c.capitalization_share is not None else c
-        for c in claims
-    ]
+def liquidity_capitalization(others: Fraction, sold: Fraction) -> Fraction:
+    """``LC = B / (1 − Σ P/K)``: the capitalization that includes the post-money SAFEs' own
+    shares, ``others`` being every other share as converted and ``sold`` the sum of the
+    post-money SAFEs' purchase amounts over their caps (below 1, as the format requires)."""
+    return others / (1 - sold)

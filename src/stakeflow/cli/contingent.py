@@ -1,0 +1,61 @@
+"""``stakeflow contingent FILE --probability EVENT=P``: contingent terms valued over the outcomes
+of their events, at one exit (exact waterfalls) or through a PWERM scenarios file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..analysis.contingent import contingent_waterfall, parse_probabilities, value_contingent
+from ..scenario.errors import InputError
+from ..valuation.pwerm import read_scenarios, value_pwerm
+from ._app import app
+from ._common import console, emit_json, load_scenario, money, table, user_errors
+
+
+@app.command()
+def contingent(
+    file: Path = typer.Argument(..., help="Scenario file (YAML or JSON)."),
+    probability: list[str] = typer.Option(..., "--probability", help="EVENT=P: probability the event happens."),
+    exit_: str = typer.Option(None, "--exit", help="Proceeds of the entity, e.g. 300B (exact waterfalls)."),
+    pwerm: Path = typer.Option(None, "--pwerm", help="PWERM scenarios file: value each outcome by PWERM."),
+    entity: str = typer.Option(None, "--entity", help="Entity whose proceeds are distributed."),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
+) -> None:
+    """Split FILE into one scenario per outcome of its contingent events (the event happens by its
+    deadline, or not), weight them by their probabilities and show each holder's payout or value
+    in each outcome and the probability-weighted expectation."""
+    sc = load_scenario(file)
+    with user_errors():
+        probs = parse_probabilities(probability)
+        if (exit_ is None) == (pwerm is None):
+            default = sc.exit.value if sc.exit is not None and pwerm is None else None
+            if default is None:
+                raise InputError("give --exit VALUE (exact waterfalls) or --pwerm SCENARIOS.yaml, one of them")
+            exit_ = str(default)
+        if pwerm is None:
+            res = contingent_waterfall(sc, exit_, probs, entity)
+            if json_out:
+                emit_json(res.to_json())
+                return
+            names = res.results[0].names
+            cols = ["holder"] + [f"{o.name} ({float(o.weight):.0%})" for o in res.outcomes] + ["expected"]
+            rows = [[names.get(k, k)] + [money(r.holders.get(k, 0)) for r in res.results] + [money(v)]
+                    for k, v in res.expected.items()]
+            first = res.results[0]
+            console.print(table(f"{first.entity} at {money(first.exit_value, first.currency)}, by outcome", cols,
+                                rows))
+            return
+        spec = read_scenarios(pwerm)
+        doc = value_contingent(sc, probs, lambda s: value_pwerm(s, spec, entity=entity))
+    if json_out:
+        emit_json(doc)
+        return
+    cols = ["holder"] + [f"{o['name']} ({o['probability']:.0%})" for o in doc["outcomes"]] + ["expected"]
+    rows = [[k] + [money(o["holders"].get(k, 0.0)) for o in doc["outcomes"]] + [money(v)]
+            for k, v in doc["holders"].items()]
+    console.print(table(f"{doc['entity']}: present values by outcome ({doc['method']})", cols, rows))
+
+
+__all__ = ["contingent"]
