@@ -83,7 +83,7 @@ def tier_program(draw: st.DrawFn, eid: str, claimants: list[str]) -> dict[str, A
         tier["caps"] = {k: f"{draw(st.integers(1, 80))}M" for k in capped}
         if draw(st.booleans()):
             tier["overflow"] = draw(st.sampled_from(claimants))
-        if not capped or draw(st.booleans()):
+        if not set(capped) - {tier.get("overflow")} or draw(st.booleans()):
             tier["limit"] = f"{draw(st.integers(1, 120))}M"
         tiers.append(tier)
     last = draw(st.lists(st.sampled_from(claimants), min_size=1, max_size=3, unique=True))

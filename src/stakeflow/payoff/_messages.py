@@ -4,8 +4,12 @@ NEGATIVE_PROCEEDS = "payoff curve of {entity!r}: {count} proceeds value(s) are n
 NOT_ONE_DIMENSIONAL = "payoff curve of {entity!r}: expected a one-dimensional array of proceeds, got shape {shape}"
 BAD_OUT = "payoff curve of {entity!r}: out= must be a C-contiguous float64 array of shape {shape}"
 NOT_LINEAR_BEYOND = (
-    "payoff curve of {entity!r}: payouts are not linear beyond the search bound {bound}; "
+    "payoff curve of {entity!r}: payouts are not linear beyond the search bound {bound:,.2f}; "
     "the structure has terms the bound does not cover"
 )
-PLOT_SUFFIX = "error: --plot needs a file ending in .png or .html, got {path}"
-PLOT_BROWSER = "error: writing {path} needs a Chromium for static images ({detail}); write an .html file instead"
+JUMP = (
+    "payouts jump near proceeds of {at:,.2f}: a payoff curve needs payouts that are continuous in the "
+    "proceeds (specification, section 5)"
+)
+TOO_MANY_EVALUATIONS = "no payoff curve after {count:,} exact evaluations: too many breakpoints to find"
+UNSETTLED = "the breakpoint search did not settle: payouts are not piecewise linear in the proceeds"

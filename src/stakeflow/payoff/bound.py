@@ -22,6 +22,7 @@ proceeds stay constant). The slope ``r`` is read from the exact engine at ``U`` 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from fractions import Fraction
 
@@ -29,20 +30,27 @@ from ..engine import claims_of
 from ..scenario.models import Entity
 
 
-def equity_bound(entity: Entity) -> Fraction:
-    """``2·(ΣL + ΣC + N·P*) + 1`` for an equity entity (see the module's docstring)."""
-    claims = claims_of(entity)
+def equity_bound(entity: Entity, as_of: dt.date | None = None) -> Fraction:
+    """``2·(ΣL + ΣC + N·P*) + 1`` for an equity entity (see the module's docstring), with
+    dividends and interest accrued to ``as_of`` in the preferences."""
+    claims = claims_of(entity, as_of)
     prefs = sum((c.preference for c in claims), Fraction(0))
     caps = sum((c.cap for c in claims if c.cap is not None), Fraction(0))
     shares = sum((c.as_converted for c in claims), Fraction(0))
+    # A post-money SAFE's share count grows with the classes that convert beside it: the fewest
+    # it can have is its fraction of the shares that always take part (common, options).
+    always = sum((c.as_converted for c in claims if not c.is_preferred), Fraction(0))
     prices = [Fraction(0)]
     for c in claims:
         if c.strike is not None:
             prices.append(c.strike)
-        if c.as_converted > 0:
-            prices.append(c.preference / c.as_converted)
+        least = c.as_converted
+        if c.capitalization_share is not None:
+            least = min(least, c.capitalization_share * always)
+        if least > 0:
+            prices.append(c.preference / least)
             if c.cap is not None:
-                prices.append(c.cap / c.as_converted)
+                prices.append(c.cap / least)
     return 2 * (prefs + caps + shares * max(prices)) + 1
 
 
@@ -63,18 +71,21 @@ def tier_bound(entity: Entity) -> Fraction:
     return 2 * total + 1
 
 
-def entity_bound(entity: Entity) -> Fraction:
+def entity_bound(entity: Entity, as_of: dt.date | None = None) -> Fraction:
     """Proceeds of ``entity`` beyond which its own distribution is linear."""
-    return equity_bound(entity) if entity.is_equity else tier_bound(entity)
+    return equity_bound(entity, as_of) if entity.is_equity else tier_bound(entity)
 
 
-def upper_bound(order: list[Entity], proceeds: Callable[[Fraction], dict[str, Fraction]]) -> Fraction:
+def upper_bound(
+    order: list[Entity], proceeds: Callable[[Fraction], dict[str, Fraction]], as_of: dt.date | None = None
+) -> Fraction:
     """Proceeds of ``order[0]`` (the root) beyond which every payout through ``order`` (entities in
-    topological order) is linear; ``proceeds(V)`` gives each entity's exact proceeds at ``V``."""
-    u = entity_bound(order[0])
+    topological order) is linear; ``proceeds(V)`` gives each entity's exact proceeds at ``V``;
+    ``as_of`` is the date dividends and interest accrue to."""
+    u = entity_bound(order[0], as_of)
     for ent in order[1:]:
         at_u, at_2u = proceeds(u)[ent.id], proceeds(2 * u)[ent.id]
         rate = (at_2u - at_u) / u
         if rate > 0:
-            u = max(u, u + max(Fraction(0), entity_bound(ent) - at_u) / rate)
+            u = max(u, u + max(Fraction(0), entity_bound(ent, as_of) - at_u) / rate)
     return u

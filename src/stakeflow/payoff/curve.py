@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..engine import EquityFlow, exit_amount, reachable, resolve_entity, waterfall
+from ..engine.instruments import accrual_date
 from ..scenario.models import Scenario
 from . import _messages as M
 from .bound import upper_bound
-from .kinks import Sampler, Vector, find_kinks, restrict
+from .kinks import KinkSearchError, Sampler, Vector, find_kinks, restrict
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -179,11 +180,11 @@ def payoff_curve(sc: Scenario, entity: str | None = None) -> PayoffCurve:
         res = waterfall(sc, v, root.id, explain=False)
         return {k: flow.proceeds for k, flow in res.entities.items()}
 
-    u = upper_bound(order, proceeds)
+    u = upper_bound(order, proceeds, accrual_date(sc))
     f_u, f_2u, f_3u = f(u), f(2 * u), f(3 * u)
     after = tuple((b - a) / u for a, b in zip(f_u, f_2u, strict=True))
     if any(c != b + s * u for b, c, s in zip(f_2u, f_3u, after, strict=True)):
-        raise RuntimeError(M.NOT_LINEAR_BEYOND.format(entity=root.id, bound=float(u)))
+        raise KinkSearchError(M.NOT_LINEAR_BEYOND.format(entity=root.id, bound=float(u)))
     start, kinks = find_kinks(f, u, after)
 
     def curve_of(cols: list[int], ids: list[str]) -> tuple[list[Fraction], dict[str, list[Fraction]],

@@ -2,23 +2,34 @@
 
 The function is a black box ``F: [0, ∞) → Qᴰ`` (the exact engine: every recipient's and every
 class's payout at proceeds ``V``), continuous, piecewise linear with finitely many pieces, and
-linear beyond a known ``upper`` bound. The method works on an interval ``[a, b]`` knowing
-``F(a)``, ``F(b)``, the slope ``r`` of the piece just right of ``a`` and the slope ``l`` of the
-piece just left of ``b``:
+linear beyond a known ``upper`` bound.
 
-* if the two lines ``F(a) + r·(x − a)`` and ``F(b) + l·(x − b)`` are the same line, ``F`` is
-  taken to be linear on ``[a, b]`` once a probe inside agrees;
-* otherwise, if the lines meet at one point ``x*`` in ``(a, b)`` (the same ``x*`` for every
-  component whose slope changes), ``x*`` is the kink between them when ``F(x*)`` lies on both
-  lines and a probe on each side lies on its line;
-* when a check fails there are several kinks: the interval is split (at ``x*``, or at a probe
-  point), the one-sided slopes at the split point are measured, and both halves are refined.
+**Slopes.** The slope of the piece just right of ``p`` is ``(F(p + ε) − F(p)) / ε`` and just left
+``(F(p) − F(p − ε)) / ε`` with ``ε = 10⁻³⁰`` (a currency unit): exact, because no kink lies
+within ``ε`` of ``p`` — kinks are rationals built from amounts written with far fewer digits.
+That is the method's resolution: two kinks closer than ``ε`` would be seen as one.
 
-A one-sided slope at ``p`` is the common slope of the chords ``p → p ± h`` and
-``p ± h → p ± 2h``; when the two chords disagree a kink lies within ``2h`` and ``h`` is shrunk
-until they agree. Probes and steps use fractions with large prime denominators, so that kinks
-that sit at round amounts never fall on a probe by construction. Everything is exact
-(``Fraction``), so "lies on the line" means equality, not a tolerance.
+**Search.** On an interval ``[a, b]`` with ``F(a)``, ``F(b)``, the slope ``r`` just right of
+``a`` and ``l`` just left of ``b`` known:
+
+* if the lines ``La(x) = F(a) + r·(x − a)`` and ``Lb(x) = F(b) + l·(x − b)`` are one line, ``F`` is
+  linear on ``[a, b]`` unless a probe inside is off it (then a probe is a split point);
+* otherwise, if the lines meet at one point ``x* = (F(b) − F(a) + r·a − l·b) / (r − l)`` in
+  ``(a, b)`` (the same for every component whose slope changes), ``x*`` is the single kink between
+  them when ``F(x*)`` lies on both lines, the slopes just left and right of ``x*`` are ``r`` and
+  ``l`` (``F(x*)`` alone is not enough: when the lines of the outer pieces meet beside the pieces
+  between them, ``F(x*)`` lies on both anyway), and a probe on each side lies on its line;
+* when a check fails there are several kinks: the interval is split (at ``x*``, else at a
+  probe), the slopes on both sides of the split point are measured, and both halves searched.
+
+When the search settles, every interval between consecutive kinks is probed once more at a
+point no earlier probe used and searched again if ``F`` is off its line there. Probes sit at
+fractions of the interval with large prime denominators, away from the round amounts where
+terms put their kinks. Everything is exact (``Fraction``): "lies on the line" is equality.
+
+What no finite set of probes can rule out is a feature that leaves a line and comes back to
+the very same line (in every component) between two probes; the property tests compare the
+result with the engine at random points inside every interval.
 """
 
 from __future__ import annotations
@@ -27,22 +38,25 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from ..scenario.errors import StakeflowError
+from . import _messages as M
+
 Vector = tuple[Fraction, ...]
 
-# Where probes and split points fall inside an interval, and how the step of a one-sided slope
-# starts and shrinks: fractions with prime denominators, away from the round amounts at which
-# terms put their kinks.
+EPSILON = Fraction(1, 10**30)
 PROBE = Fraction(3989, 10007)
 SECOND_PROBE = Fraction(7213, 9973)
 SWEEP_PROBE = Fraction(1187, 9949)
 MAX_SWEEPS = 50
-FIRST_STEP = Fraction(1, 7919)
-SHRINK = Fraction(1, 31)
-MAX_SHRINKS = 400
+# Payout slopes are shares of a marginal currency unit; a slope this steep is a jump.
+STEEPEST = 10**9
+# Narrower than this, an interval that still fails its checks holds a jump, not kinks.
+FINEST = Fraction(1, 10**24)
+MAX_EVALUATIONS = 20_000
 
 
-class KinkSearchError(RuntimeError):
-    """The function did not behave as a continuous piecewise-linear function (an engine bug)."""
+class KinkSearchError(StakeflowError):
+    """The payouts did not behave as continuous piecewise-linear functions of the proceeds."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,8 @@ class Sampler:
     def __call__(self, x: Fraction) -> Vector:
         got = self.cache.get(x)
         if got is None:
+            if len(self.cache) >= MAX_EVALUATIONS:
+                raise KinkSearchError(M.TOO_MANY_EVALUATIONS.format(count=MAX_EVALUATIONS))
             got = self._fn(x)
             self.cache[x] = got
         return got
@@ -77,21 +93,21 @@ def _on_line(fx: Vector, fa: Vector, slope: Vector, dx: Fraction) -> bool:
     return all(v == a + s * dx for v, a, s in zip(fx, fa, slope, strict=True))
 
 
-def one_sided_slope(f: Sampler, p: Fraction, side: int, room: Fraction) -> Vector:
-    """The slope of the piece just right (``side=+1``) or just left (``side=-1``) of ``p``.
+def _slope(lo: Vector, hi: Vector, at: Fraction) -> Vector:
+    slope = tuple((b - a) / EPSILON for a, b in zip(lo, hi, strict=True))
+    if any(abs(s) > STEEPEST for s in slope):
+        raise KinkSearchError(M.JUMP.format(at=float(at)))
+    return slope
 
-    ``room`` is how far from ``p`` the function may be sampled on that side.
-    """
-    h = room * FIRST_STEP
-    f0 = f(p)
-    for _ in range(MAX_SHRINKS):
-        d = h if side > 0 else -h
-        f1, f2 = f(p + d), f(p + 2 * d)
-        s1 = tuple((b - a) / d for a, b in zip(f0, f1, strict=True))
-        if all(b == a + s * d for a, b, s in zip(f1, f2, s1, strict=True)):
-            return s1
-        h *= SHRINK
-    raise KinkSearchError(f"no linear piece found next to {float(p)}")
+
+def right_slope(f: Sampler, p: Fraction) -> Vector:
+    """The slope of the piece just right of ``p``: ``(F(p + ε) − F(p)) / ε``."""
+    return _slope(f(p), f(p + EPSILON), p)
+
+
+def left_slope(f: Sampler, p: Fraction) -> Vector:
+    """The slope of the piece just left of ``p > 0``: ``(F(p) − F(p − ε)) / ε``."""
+    return _slope(f(p - EPSILON), f(p), p)
 
 
 _SAME_LINE = "same line"
@@ -100,11 +116,8 @@ _SAME_LINE = "same line"
 def _meeting_point(
     a: Fraction, fa: Vector, r: Vector, b: Fraction, fb: Vector, l_: Vector
 ) -> Fraction | str | None:
-    """Where the line through ``(a, F(a))`` with slope ``r`` meets the one through ``(b, F(b))``
-    with slope ``l``, for every component at once: ``x* = (F(b) − F(a) + r·a − l·b) / (r − l)``.
-
-    ``_SAME_LINE`` when they coincide; ``None`` when no single point works (several kinks).
-    """
+    """Where ``La`` meets ``Lb`` for every component at once; ``_SAME_LINE`` when they coincide,
+    ``None`` when no single point works (then there are several kinks)."""
     x: Fraction | None = None
     for fa_i, r_i, fb_i, l_i in zip(fa, r, fb, l_, strict=True):
         if r_i == l_i:
@@ -125,34 +138,31 @@ def _refine(f: Sampler, a: Fraction, b: Fraction, r: Vector, l_: Vector, kinks: 
     stack: list[tuple[Fraction, Fraction, Vector, Vector]] = [(a, b, r, l_)]
     while stack:
         a, b, r, l_ = stack.pop()
+        if b - a < FINEST:
+            raise KinkSearchError(M.JUMP.format(at=float(a)))
         fa, fb = f(a), f(b)
         meet = _meeting_point(a, fa, r, b, fb, l_)
         if meet == _SAME_LINE:
             probes = (a + (b - a) * PROBE, a + (b - a) * SECOND_PROBE)
-            bad = [p for p in probes if not _on_line(f(p), fa, r, p - a)]
-            if not bad:
+            off = [p for p in probes if not _on_line(f(p), fa, r, p - a)]
+            if not off:
                 continue
-            split = bad[0]
+            split = off[0]
         elif isinstance(meet, Fraction) and a < meet < b:
             x = meet
-            near = min(x - a, b - x) * FIRST_STEP
-            left_probes = (x - near, a + (x - a) * PROBE)
-            right_probes = (x + near, x + (b - x) * PROBE)
-            # F(x) on both lines is not enough: when the lines of the two outer pieces meet
-            # outside the pieces between them (a zigzag), F(x) lies on both anyway. Points next
-            # to x on each side pin the slopes there; far probes look for pieces further out.
             if (
                 _on_line(f(x), fa, r, x - a)
-                and all(_on_line(f(p), fa, r, p - a) for p in left_probes)
-                and all(_on_line(f(p), fb, l_, p - b) for p in right_probes)
+                and left_slope(f, x) == r
+                and right_slope(f, x) == l_
+                and _on_line(f(a + (x - a) * PROBE), fa, r, (x - a) * PROBE)
+                and _on_line(f(x + (b - x) * PROBE), fb, l_, x + (b - x) * PROBE - b)
             ):
                 kinks[x] = Kink(x, r, l_)
                 continue
             split = x
         else:
             split = a + (b - a) * PROBE
-        left = one_sided_slope(f, split, -1, split - a)
-        right = one_sided_slope(f, split, +1, b - split)
+        left, right = left_slope(f, split), right_slope(f, split)
         if left != right:
             kinks[split] = Kink(split, left, right)
         stack.append((split, b, right, l_))
@@ -163,11 +173,9 @@ def find_kinks(f: Sampler, upper: Fraction, slope_after: Vector) -> tuple[Vector
     """The slope just above 0 and every kink of ``F`` on ``(0, upper)``, in increasing order.
 
     ``slope_after`` is the slope of ``F`` beyond ``upper``, where ``F`` is known to be linear (so
-    the piece just left of ``upper`` has that slope too). Once the search settles, every interval
-    between consecutive kinks is checked once more at a point no earlier probe used, and
-    searched again if ``F`` is not on its line there.
+    the piece just left of ``upper`` has that slope too).
     """
-    start = one_sided_slope(f, Fraction(0), +1, upper)
+    start = right_slope(f, Fraction(0))
     kinks: dict[Fraction, Kink] = {}
     _refine(f, Fraction(0), upper, start, slope_after, kinks)
     checked: set[tuple[Fraction, Fraction]] = set()
@@ -186,7 +194,7 @@ def find_kinks(f: Sampler, upper: Fraction, slope_after: Vector) -> tuple[Vector
                 again = True
         if not again:
             return start, [kinks[k] for k in sorted(kinks)]
-    raise KinkSearchError("the kink search did not settle")
+    raise KinkSearchError(M.UNSETTLED)
 
 
 def restrict(kinks: Sequence[Kink], start: Vector, columns: Sequence[int]) -> tuple[list[Fraction], list[Vector]]:
