@@ -133,3 +133,17 @@ def test_two_independent_events_weights_multiply() -> None:
     outs = scenarios_for(sc, {"restructuring": "50%", "softbank_terms": "80%"})
     assert [o.weight for o in outs] == [Fraction(2, 5), Fraction(1, 10), Fraction(2, 5), Fraction(1, 10)]
     assert sum(o.weight for o in outs) == 1
+
+
+def test_cli_contingent_through_a_pwerm_file(tmp_path: Path) -> None:
+    f = tmp_path / "rounds.yaml"
+    f.write_text(ROUNDS)
+    spec = tmp_path / "scenarios.yaml"
+    spec.write_text("scenarios:\n  - {name: sale, probability: 1, exit_value: 400B, years: 0, discount_rate: 0}\n")
+    out = CliRunner().invoke(app, ["contingent", str(f), "--pwerm", str(spec), "--probability", "restructuring=70%",
+                                   "--json"])
+    assert out.exit_code == 0, out.stderr
+    doc = json.loads(out.stdout)
+    exact = contingent_waterfall(sf.loads(ROUNDS), "400B", Fraction(7, 10)).expected
+    for k, v in exact.items():
+        assert abs(doc["holders"][k] - float(v)) <= 1e-9 * 400e9

@@ -159,3 +159,11 @@ def test_round_output_to_a_missing_folder_writes_nothing(tmp_path: Path) -> None
     assert code == 2 and err.startswith("error: ") and not (tmp_path / "no").exists()
 
 
+
+
+def test_round_tables_without_json() -> None:
+    code, out, _ = run(["round", YC, "--pre-money", "15M", "--invest", "lead=4M", "--invest", "others=1M",
+                        "--pool-class", "pool", "--pool-target", "10%"])
+    assert code == 0
+    for text in ("price per share", "1.1144", "SAFEs and notes converted", "588,235", "3,589,375", "20.00%"):
+        assert text in out
