@@ -74,7 +74,8 @@ def test_contract_rules(tmp_path: Path) -> None:
     assert "payment contract 'pay' needs 'start' and 'end' with 'total'" in lines
     assert "'rate' does not apply to a licence contract ('lic')" in lines
     assert "contract 'rs' ends (2026-01-01) before it starts (2027-01-01)" in lines
-    fixed = contracts.replace(", rate: 5%}", "}").replace("total: 5M}", "total: 5M, start: 2026-01-01, end: 2026-12-31}")
+    dates = "total: 5M, start: 2026-01-01, end: 2026-12-31}"
+    fixed = contracts.replace(", rate: 5%}", "}").replace("total: 5M}", dates)
     fixed = fixed.replace("start: 2027-01-01, end: 2026-01-01", "start: 2026-01-01")
     lines = "\n".join(errors(tmp_path, BASE + PROJ + fixed))
     assert "contracts[0].payee: unknown claimant 'zed'" in lines

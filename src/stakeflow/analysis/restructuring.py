@@ -19,6 +19,7 @@ solved, against its current stake.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -97,7 +98,7 @@ class Plan(_PlanModel):
     after: str
     map: dict[str, str] = Field(default_factory=dict)
     fair_stakes: list[TargetSpec] = Field(default_factory=list)
-    exit_values: list[Amount] = Field(default_factory=lambda: list(DEFAULT_EXITS))
+    exit_values: list[Amount] | None = None
     valuations: list[Mark] = Field(default_factory=list)
     shifts: list[str | ShiftSpec] | None = None
     revenue_scales: list[float] = Field(default_factory=lambda: [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0])
@@ -287,6 +288,18 @@ def _term_json(r: TermRow, structure: str) -> dict[str, Any]:
             "end_event": r.end_event, "detail": r.detail}
 
 
+def around(value: float) -> list[Fraction]:
+    """Exit values around a company value: 0.2, 0.5, 1, 2 and 4 times it, to two significant digits."""
+    out = []
+    for k in (0.2, 0.5, 1, 2, 4):
+        x = value * k
+        if x <= 0:
+            continue
+        digits = 10 ** max(0, math.floor(math.log10(x)) - 1)
+        out.append(Fraction(round(x / digits) * digits))
+    return sorted(set(out)) or list(DEFAULT_EXITS)
+
+
 def default_targets(before: Scenario, after: Scenario, mapping: dict[str, str]) -> list[FairStake]:
     """A fair stake for every party holding stock of the new projected entity that was a party before."""
     ent = after.entity(projection_of(after).entity)
@@ -316,7 +329,7 @@ def analyze(
     mapping: dict[str, str] | None = None,
     targets: Sequence[FairStake] | None = None,
     sources: Sequence[str | None] | None = None,
-    exit_values: Sequence[Fraction] = DEFAULT_EXITS,
+    exit_values: Sequence[Fraction] | None = None,
     marks: Sequence[Mark] = (),
     shifts: Sequence[Shift] | None = None,
     paths: int = 100_000,
@@ -331,7 +344,9 @@ def analyze(
     name: str | None = None,
     notes: Sequence[str] = (),
 ) -> Restructuring:
-    """Run the whole analysis (see the module); ``client`` runs the sensitivity points on Dask."""
+    """Run the whole analysis (see the module); ``client`` runs the sensitivity points on Dask.
+
+    ``exit_values`` default to 0.2 to 4 times the new structure's equity value."""
     mapping = dict(mapping or {})
     check_mapping(mapping, before, after)
     projection_of(before)
@@ -372,6 +387,8 @@ def analyze(
         found.append(FairStakeResult(t, res, src))
         step(1)
     tick("fair_stakes")
+    if exit_values is None:
+        exit_values = around(comp.after.equity_value)
     pay = payouts(before, after, mapping, list(exit_values))
     tick("payouts")
     sens = None
@@ -409,7 +426,8 @@ def analyze_plan(path: str | Path, *, paths: int | None = None, seed: int | None
               if plan.shifts is not None else None)
     return analyze(
         before, after, mapping={**plan.map, **(mapping or {})}, targets=targets, sources=sources,
-        exit_values=list(plan.exit_values), marks=plan.valuations, shifts=shifts,
+        exit_values=list(plan.exit_values) if plan.exit_values is not None else None, marks=plan.valuations,
+        shifts=shifts,
         paths=paths if paths is not None else plan.paths,
         sensitivity_paths=min(plan.sensitivity_paths, paths) if paths is not None else plan.sensitivity_paths,
         seed=seed if seed is not None else plan.seed, scales=plan.revenue_scales,

@@ -8,14 +8,31 @@ from contextlib import contextmanager
 from typing import Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
 
 from ..analysis import _restructuring_messages as M
 from ..analysis.compare import Comparison
 from ..analysis.solve import SolveResult
 from ..scenario.errors import InputError
-from ._common import console, err_console, table
+from ._common import console, err_console
 
 MAP_HELP = "Party renamed by the change, old_id=new_id (repeat, or separate with commas)."
+
+
+def table(title: str, columns: list[str], rows: list[list[str]], right_from: int = 1) -> Table:
+    """A table whose cells are plain text: ids and field paths such as ``holdings[a]`` show as written."""
+    t = Table(title=Text(title), title_justify="left", header_style="bold")
+    for i, c in enumerate(columns):
+        t.add_column(Text(c), justify="right" if i >= right_from else "left")
+    for r in rows:
+        t.add_row(*(Text(c) for c in r))
+    return t
+
+
+def number(x: float) -> str:
+    """A field's value: whole numbers with separators, others to six significant digits."""
+    return f"{x:,.0f}" if float(x).is_integer() and abs(x) < 1e18 else f"{x:,.6g}"
 
 
 def whole(text: str | None, option: str, default: int, least: int = 0) -> int:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import typer
+from rich.text import Text
 
 from ..analysis import _restructuring_messages as M
 from ..analysis.compare import parse_mapping
@@ -18,8 +19,8 @@ from ..analysis.restructuring import Restructuring, analyze, analyze_plan, flags
 from ..analysis.sensitivity import dask_client
 from ..scenario.errors import InputError
 from ._app import app
-from ._common import console, emit_json, load_scenario, table, user_errors
-from ._restructuring import MAP_HELP, money, pm, show_comparison, show_progress, stages, stake_text, whole
+from ._common import console, emit_json, load_scenario, user_errors
+from ._restructuring import MAP_HELP, money, pm, show_comparison, show_progress, stages, stake_text, table, whole
 
 REPORT = "stakeflow-report.html"
 
@@ -86,13 +87,13 @@ def run(
         emit_json(doc)
         return
     show(res)
-    console.print(f"\nReport written to {output.resolve()}  ({seconds:.1f} s)")
+    console.print(Text(f"\nReport written to {output.resolve()}  ({seconds:.1f} s)"))
 
 
 def show(r: Restructuring) -> None:
     c = r.comparison
-    console.print(f"[bold]{r.name}[/bold]")
-    console.print(f"before: {r.before_file}\nafter:  {r.after_file}")
+    console.print(Text(r.name, style="bold"))
+    console.print(Text(f"before: {r.before_file}\nafter:  {r.after_file}"))
     rows = []
     for label, key, sc in (("before", "before", r.before), ("after", "after", r.after)):
         s = r.control_summary()[key]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.text import Text
 
 from ..analysis import _restructuring_messages as M
 from ..analysis.compare import check_mapping, parse_mapping
@@ -15,9 +16,9 @@ from ..analysis.solve import holding_stake
 from ..scenario.errors import InputError
 from ..scenario.numbers import NumberError, parse_number
 from ._app import app
-from ._common import console, emit_json, load_scenario, table, user_errors
+from ._common import console, emit_json, load_scenario, user_errors
 from ._plots import write_figure
-from ._restructuring import MAP_HELP, counter, show_progress, stages, whole
+from ._restructuring import MAP_HELP, counter, show_progress, stages, table, whole
 
 SCALES = "0.25,0.5,0.75,1,1.5,2,3"
 
@@ -83,7 +84,7 @@ def sensitivity(
         return
     show(res)
     if plot is not None:
-        console.print(f"tornado written to {plot}")
+        console.print(Text(f"tornado written to {plot}"))
 
 
 def _targets(b: object, a: object, mapping: dict[str, str], party: str | None, field: str | None,

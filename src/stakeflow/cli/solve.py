@@ -12,8 +12,8 @@ from ..analysis.solve import solve_field
 from ..engine import exit_amount
 from ..scenario.errors import InputError
 from ._app import app
-from ._common import console, emit_json, load_scenario, table, user_errors
-from ._restructuring import MAP_HELP, money, pm, stake_text, whole
+from ._common import console, emit_json, load_scenario, user_errors
+from ._restructuring import MAP_HELP, money, number, pm, stake_text, table, whole
 
 
 @app.command()
@@ -57,8 +57,8 @@ def solve(
         ["field", res.field],
         ["party", f"{party} (basis: {res.basis})"],
         ["value before (target)", pm(res.target, res.target_se)],
-        ["field now", f"{res.start:,.6g}" + (f" (stake {res.start_stake:.2%})" if res.start_stake is not None else "")],
-        ["fair value of the field", f"{res.value:,.6g} ± {res.standard_error:,.3g}"],
+        ["field now", number(res.start) + (f" (stake {res.start_stake:.2%})" if res.start_stake is not None else "")],
+        ["fair value of the field", f"{number(res.value)} ± {res.standard_error:,.3g}"],
         ["fair stake", stake_text(res) if res.stake is not None else "-"],
         ["party's value there", money(res.achieved)],
         ["paired standard error", money(res.difference_se)],

@@ -10,10 +10,11 @@ plotly's JavaScript embedded once in the page.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from jinja2 import Environment
@@ -66,6 +67,36 @@ def show_value(a: Assumption) -> str:
     return f"{f:,.0f}" if f == int(f) and abs(f) >= 1000 else f"{f:g}"
 
 
+def money_ticks(lo: float, hi: float, log: bool = False) -> dict[str, list[Any]]:
+    """Tick values and labels ($100B, $1.5T) for an axis of amounts from ``lo`` to ``hi``."""
+    vals: list[float] = []
+    if log:
+        lo = max(lo, 1.0)
+        k = math.floor(math.log10(lo))
+        while 10.0**k <= hi * 1.0001:
+            vals += [m * 10.0**k for m in (1, 2, 5) if lo / 1.0001 <= m * 10.0**k <= hi * 1.0001]
+            k += 1
+    else:
+        span = max(hi - lo, 1.0)
+        raw_step = span / 5
+        mag = 10.0 ** math.floor(math.log10(raw_step))
+        step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw_step)
+        x = math.floor(lo / step) * step
+        while x <= hi + step * 0.001:
+            vals.append(x)
+            x += step
+    return {"tickvals": vals, "ticktext": [_tick(v) for v in vals]}
+
+
+def _tick(v: float) -> str:
+    a = abs(v)
+    sign = "−" if v < 0 else ""
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if a >= scale:
+            return f"{sign}${a / scale:g}{suffix}"
+    return f"{sign}${a:g}"
+
+
 def _html(fig: go.Figure, div_id: str) -> Markup:
     return Markup(fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
                               config={"displaylogo": False, "responsive": True}))
@@ -93,12 +124,13 @@ def payoff_figure(r: Restructuring) -> go.Figure:
         for h in curve.holders:
             ys = [float(v[h]) for v in at]
             party = rename.get(h, h)
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=sc.display_name(h),
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers",
+                                     name=f"{'before' if col == 1 else 'after'}: {sc.display_name(h)}",
                                      legendgroup=party, line={"color": _COLOURS[_index(r, party)]},
                                      showlegend=True, hovertemplate="%{x:$.3s} → %{y:$.3s}<extra>" + h + "</extra>"),
                           row=1, col=col)
-    fig.update_xaxes(title_text="cumulative proceeds of the entity", tickprefix="$", tickformat=".2s")
-    fig.update_yaxes(title_text="payout", tickprefix="$", tickformat=".2s", col=1)
+    fig.update_xaxes(title_text="cumulative proceeds of the entity", **money_ticks(0, top))
+    fig.update_yaxes(title_text="payout", **money_ticks(0, top))
     return _layout(fig, "Payoff curves: who receives what as the entity's cumulative proceeds grow", 500)
 
 
@@ -122,7 +154,8 @@ def transfer_figure(r: Restructuring) -> go.Figure:
     fig.add_trace(go.Bar(x=names, y=[t.change for t in tr.values()], name="transfer (after − before)",
                          marker_color=["#2ca02c" if t.change >= 0 else "#d62728" for t in tr.values()],
                          error_y={"type": "data", "array": [2 * t.change_se for t in tr.values()]}), row=1, col=2)
-    fig.update_yaxes(tickprefix="$", tickformat=".2s")
+    values = [x for t in tr.values() for x in (t.before, t.after, t.change)] or [0.0]
+    fig.update_yaxes(**money_ticks(min(0.0, *values), max(0.0, *values)))
     return _layout(fig, "Who gains and who loses (error bars: two standard errors)")
 
 
@@ -165,14 +198,20 @@ def stake_value_figure(r: Restructuring, s: Sensitivity) -> go.Figure:
         ys = [s.measure(p.stakes[i]) for _, p in s.sweep]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=t.title,
                                  line={"color": _COLOURS[i % len(_COLOURS)]}))
-        if t.reported is not None:
-            fig.add_hline(y=t.reported, line_dash="dash", line_color=_COLOURS[i % len(_COLOURS)],
-                          annotation_text=f"reported {t.reported:.0%}", annotation_position="right")
+    reported = sorted({t.reported for t in s.targets if t.reported is not None})
+    for rep in reported:
+        fig.add_hline(y=rep, line_dash="dash", line_color="#d62728")
+    if reported:
+        fig.add_annotation(x=0.0, xref="paper", y=max(reported), yanchor="bottom", xanchor="left", showarrow=False,
+                           text="reported: " + ", ".join(f"{x:.0%}" for x in reported), font={"color": "#d62728"})
     for m in r.marks:
-        fig.add_vline(x=float(m.value), line_dash="dot", line_color="#999",
-                      annotation_text=m.label, annotation_textangle=-90, annotation_position="top left")
-    fig.update_xaxes(title_text="present value of the new structure's equity (revenue scaled)", tickprefix="$",
-                     tickformat=".2s", type="log")
+        fig.add_vline(x=float(m.value), line_dash="dot", line_color="#999")
+        fig.add_annotation(x=math.log10(float(m.value)), y=1.0, yref="paper", text=m.label, textangle=-90,
+                           showarrow=False, xanchor="right", yanchor="top", font={"size": 10, "color": "#666"})
+    lo = min([*xs, *(float(m.value) for m in r.marks)])
+    hi = max([*xs, *(float(m.value) for m in r.marks)])
+    fig.update_xaxes(title_text="present value of the new structure's equity (revenue scaled)", type="log",
+                     **money_ticks(lo, hi, log=True))
     fig.update_yaxes(title_text="fair stake", tickformat=".0%")
     return _layout(fig, "Fair stake against company value", 520)
 
@@ -216,13 +255,15 @@ def projection_figure(r: Restructuring, paths: int = 20_000) -> go.Figure:
     fig = make_subplots(rows=1, cols=2, subplot_titles=("Revenue", "Cumulative distributable profit"))
     for col, data in ((1, p.revenue), (2, p.cumulative[:, 1:])):
         q10, q50, q90 = np.percentile(data, [10, 50, 90], axis=0)
-        fig.add_trace(go.Scatter(x=years, y=q90, line={"width": 0}, showlegend=False, hoverinfo="skip"),
+        fig.add_trace(go.Scatter(x=years, y=q90, mode="lines", line={"width": 0}, showlegend=False,
+                                 hoverinfo="skip"), row=1, col=col)
+        fig.add_trace(go.Scatter(x=years, y=q10, mode="lines", fill="tonexty", line={"width": 0},
+                                 name="10–90% of paths", fillcolor="rgba(31,119,180,0.2)", showlegend=col == 1),
                       row=1, col=col)
-        fig.add_trace(go.Scatter(x=years, y=q10, fill="tonexty", line={"width": 0}, name="10–90% of paths",
-                                 fillcolor="rgba(31,119,180,0.2)", showlegend=col == 1), row=1, col=col)
         fig.add_trace(go.Scatter(x=years, y=q50, name="median", line={"color": "#1f77b4"}, showlegend=col == 1),
                       row=1, col=col)
-    fig.update_yaxes(tickprefix="$", tickformat=".2s")
+    fig.update_yaxes(**money_ticks(0.0, float(np.percentile(p.revenue[:, -1], 90))), row=1, col=1)
+    fig.update_yaxes(**money_ticks(0.0, max(1.0, float(np.percentile(p.cumulative[:, -1], 90)))), row=1, col=2)
     return _layout(fig, f"Projection of {r.after.display_name(r.entity_after)} ({n:,} paths)")
 
 

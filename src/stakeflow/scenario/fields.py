@@ -113,17 +113,29 @@ def _select(items: list[Any], sel: str, where: str) -> int:
     raise FieldPathError(f"{where}[{sel}] is ambiguous: name one of {known}")
 
 
+def _shallow(node: Any) -> Any:
+    """A model's set fields as a mapping (by the names the file uses), one level deep."""
+    if isinstance(node, BaseModel):
+        return {info.alias or name: getattr(node, name) for name, info in type(node).model_fields.items()
+                if name in node.model_fields_set}
+    if isinstance(node, tuple):
+        return list(node)
+    return node
+
+
 def locate(sc: Scenario, path: str) -> Field:
     """The value that ``path`` names in ``sc`` (raises :class:`FieldPathError` with what is valid)."""
-    return locate_in(raw(sc), path)
+    return locate_in(sc, path)
 
 
 def locate_in(tree: Any, path: str) -> Field:
-    """:func:`locate` in a scenario's plain tree (see :func:`raw`)."""
+    """:func:`locate` in a scenario or its plain tree (see :func:`raw`); only the nodes on the
+    path are looked at."""
     node: Any = tree
     loc: list[str | int] = []
     where = ""
     for kind, tok in parse(path):
+        node = _shallow(node)
         if kind == "key":
             if not isinstance(node, dict):
                 raise FieldPathError(f"{where or path}: has no key {tok!r} (it is not a mapping)")
@@ -137,11 +149,11 @@ def locate_in(tree: Any, path: str) -> Field:
         else:
             if not isinstance(node, list):
                 raise FieldPathError(f"{where}[{tok}]: {where} is not a list")
-            i = _select(node, tok, where)
+            i = _select([_shallow(x) for x in node], tok, where)
             node = node[i]
             loc.append(i)
             where = f"{where}[{tok}]"
-    return Field(path, tuple(loc), node)
+    return Field(path, tuple(loc), raw(node))
 
 
 def get_number(sc: Scenario, path: str) -> Fraction:
@@ -156,8 +168,8 @@ def replace(sc: Scenario, path: str, value: Any) -> Scenario:
     """A copy of ``sc`` with the value at ``path`` replaced, validated like a file."""
     from .models import Scenario
 
-    f = locate(sc, path)
     tree = raw(sc)
+    f = locate_in(tree, path)
     node = tree
     for part in f.loc[:-1]:
         node = node[part]

@@ -52,12 +52,11 @@ def find_extension_problems(sc: Scenario) -> list[Problem]:
             known = E.join_ids(events)
             problems.append(Problem(f"{at}.end_event", X.UNKNOWN_EVENT.format(id=c.end_event, known=known)))
     if sc.sources:
-        from .fields import FieldPathError, locate_in, raw
+        from .fields import FieldPathError, locate
 
-        tree = raw(sc)
         for path in sc.sources:
             try:
-                locate_in(tree, path)
+                locate(sc, path)
             except FieldPathError as exc:
                 problems.append(Problem(f"sources.{path}", X.SOURCE_PATH.format(path=path, detail=exc)))
     return problems
