@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from ..io.tables import breakpoints_tables, export, inputs
 from ..payoff import PayoffCurve, payoff_curve
 from ..payoff.figure import payoff_figure, short_amount
 from ._app import app
@@ -66,6 +67,8 @@ def breakpoints(
     entity: str = typer.Option(None, "--entity", help="Entity whose proceeds are distributed."),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document (SPEC §7)."),
     plot: Path = typer.Option(None, "--plot", help="Chart every holder's payoff against proceeds (.html or .png)."),
+    xlsx: Path = typer.Option(None, "--xlsx", help="Also write the tables to an Excel workbook (.xlsx)."),
+    csv: Path = typer.Option(None, "--csv", help="Also write the tables as CSV: a .csv file, or a folder."),
 ) -> None:
     """Find the exact breakpoints of every holder's payoff (proceeds at which some slope changes)
     and show which share of each tranche of proceeds each holder and each class receives."""
@@ -76,6 +79,7 @@ def breakpoints(
             upto = sc.exit.value if sc.exit is not None and sc.exit.entity in (None, curve.entity) else None
             title = f"{sc.name or file.name}: payoff of {curve.entity} by holder"
             write_figure(payoff_figure(curve, upto, title), plot)
+        export(xlsx, csv, breakpoints_tables(curve), inputs(sc, file, curve.entity), sc.currency)
     if json_out:
         emit_json(curve.to_json())
         return

@@ -10,6 +10,7 @@ import typer
 from ..analysis.rounds import RoundResult, parse_investments, price_round
 from ..io.atomic import write_text
 from ..io.scenario_yaml import dump_scenario
+from ..io.tables import export, inputs, round_tables
 from ..scenario.errors import InputError
 from ._app import app
 from ._common import console, emit_json, err_console, load_scenario, money, pct, table, user_errors
@@ -50,6 +51,8 @@ def round_(
                                  help="Price on the pre-money shares without the SAFE and note conversions."),
     output: Path = typer.Option(None, "-o", "--output", help="Write the scenario after the round to this file."),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    xlsx: Path = typer.Option(None, "--xlsx", help="Also write the tables to an Excel workbook (.xlsx)."),
+    csv: Path = typer.Option(None, "--csv", help="Also write the tables as CSV: a .csv file, or a folder."),
 ) -> None:
     """Price a round: SAFEs and notes convert by their terms, the pool is topped up to its target
     share of the post-money capitalisation, and the new money buys a new series of preferred at
@@ -66,6 +69,10 @@ def round_(
             conversion_price_decimals=conversion_decimals, exact=exact, date=_date(date),
             conversions_in_pre_money=not outside,
         )
+        export(xlsx, csv, round_tables(res), inputs(sc, file, res.entity, pre_money=res.pre_money, invest=invest,
+                                                    new_class=new_class, pool_class=pool_class, pool_target=pool_target,
+                                                    anti_dilution=anti_dilution, price_decimals=price_decimals,
+                                                    exact=exact, date=date), sc.currency)
         if output is not None:
             header = [f"{res.scenario.name or 'Scenario'} after a priced round of {new_class} written by "
                       f"stakeflow round from {file.name}:",

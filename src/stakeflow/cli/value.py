@@ -12,6 +12,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from ..io.tables import export, value_inputs, value_tables
 from ..scenario.errors import InputError
 from ..valuation import _messages as M
 from ..valuation.backsolve import backsolve
@@ -76,6 +77,8 @@ def value(
     progress: bool = typer.Option(None, "--progress/--no-progress",
                                   help="Progress bar on stderr (default: when stderr is a terminal)."),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document (SPEC §7)."),
+    xlsx: Path = typer.Option(None, "--xlsx", help="Also write the tables to an Excel workbook (.xlsx)."),
+    csv: Path = typer.Option(None, "--csv", help="Also write the tables as CSV: a .csv file, or a folder."),
 ) -> None:
     """Value every holder and every class of an entity: option pricing method (with backsolve),
     Monte Carlo, or PWERM / hybrid scenarios; optionally with a discount for lack of marketability."""
@@ -132,6 +135,7 @@ def value(
             spec = _need(method, "--scenarios FILE", scenarios)
             res = value_pwerm(sc, spec, entity=entity, dlom=dlom, dlom_volatility=dlom_volatility or volatility,
                               dlom_term=dlom_term or term, dlom_rate=read_rate(rate) if rate is not None else 0)
+        export(xlsx, csv, value_tables(res), value_inputs(sc, file, res), sc.currency)
     if json_out:
         emit_json(res.to_json())
     else:

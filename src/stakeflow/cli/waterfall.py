@@ -10,6 +10,7 @@ from ..analysis.contingent import settle
 from ..engine import WaterfallResult, exit_amount
 from ..engine import waterfall as run_waterfall
 from ..engine.result import EquityFlow
+from ..io.tables import export, inputs, waterfall_tables
 from ..scenario.errors import InputError
 from ._app import app
 from ._common import console, emit_json, fail, load_scenario, money, pct, table, user_errors
@@ -39,6 +40,8 @@ def waterfall(
     entity: str = typer.Option(None, "--entity", help="Entity whose proceeds are distributed."),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document (SPEC §7)."),
     event: list[str] = typer.Option(None, "--event", help="Settle a contingent term: NAME=yes or NAME=no."),
+    xlsx: Path = typer.Option(None, "--xlsx", help="Also write the tables to an Excel workbook (.xlsx)."),
+    csv: Path = typer.Option(None, "--csv", help="Also write the tables as CSV: a .csv file, or a folder."),
 ) -> None:
     """Distribute an exit value through FILE's structure and show every ultimate recipient's amount."""
     sc = load_scenario(file)
@@ -51,6 +54,8 @@ def waterfall(
         for v in values:
             exit_amount(v)
         results = [run_waterfall(sc, v, entity, explain=False) for v in values]
+        given = inputs(sc, file, results[0].entity, exit_values=[r.exit_value for r in results], events=event)
+        export(xlsx, csv, waterfall_tables(results), given, sc.currency)
     if json_out:
         if len(results) == 1:
             emit_json(results[0].to_json())

@@ -22,6 +22,9 @@ MISSING_FILE = "{path}: the manifest lists {name}, which is not in the package"
 INVALID_OCF = "{path}: not valid OCF 1.2.0 ({model}): {detail}"
 NOT_TEXT = "{path}: a file of the package is not UTF-8 text"
 
+XLSX_SUFFIX = "{path}: an Excel workbook's name ends in .xlsx"
+CSV_SUFFIX = "{path}: give a .csv file, or a folder for one file per table"
+
 # --- import: why an object is not mapped ---------------------------------------------------------
 UNKNOWN_STAKEHOLDER = "stakeholder {ref!r} is not in the package"
 UNKNOWN_STOCK_CLASS = "stock class {ref!r} is not in the package"
