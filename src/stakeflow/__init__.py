@@ -17,6 +17,7 @@ from .analysis.sensitivity import Sensitivity, sensitivity
 from .analysis.solve import SolveResult, solve_field
 from .analysis.values import Valuation, value_parties
 from .engine import WaterfallResult, waterfall
+from .io import OcfExport, OcfImport, dump_scenario, export_ocf, import_ocf, write_csv, write_xlsx
 from .payoff import PayoffCurve, payoff_curve
 from .scenario import Scenario, ScenarioError, StakeflowError, load, loads, parse_number
 from .valuation import ValuationResult, backsolve, value_montecarlo, value_opm, value_pwerm
@@ -26,6 +27,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Comparison",
     "ControlResult",
+    "OcfExport",
+    "OcfImport",
     "PayoffCurve",
     "Restructuring",
     "RoundResult",
@@ -44,6 +47,9 @@ __all__ = [
     "compare",
     "contingent_waterfall",
     "control_figure",
+    "dump_scenario",
+    "export_ocf",
+    "import_ocf",
     "load",
     "loads",
     "parse_number",
@@ -57,4 +63,6 @@ __all__ = [
     "value_parties",
     "value_pwerm",
     "waterfall",
+    "write_csv",
+    "write_xlsx",
 ]
