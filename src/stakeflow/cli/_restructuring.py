@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -55,12 +56,15 @@ def show_progress(flag: bool | None) -> bool:
 
 @contextmanager
 def stages(show: bool) -> Iterator[Callable[[str, int, int], None] | None]:
-    """A Rich progress bar on stderr, one task per stage: ``update(stage, done, total)``."""
+    """A Rich progress bar on stderr, one task per stage: ``update(stage, done, total)``. Asked for
+    on a stderr that is not a terminal, it is drawn anyway (and left in place when done)."""
     if not show:
         yield None
         return
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-    with Progress(*columns, console=err_console, transient=True) as bar:
+    terminal = err_console.is_terminal
+    out = err_console if terminal else Console(stderr=True, force_terminal=True, highlight=False)
+    with Progress(*columns, console=out, transient=terminal) as bar:
         tasks: dict[str, Any] = {}
 
         def update(stage: str, done: int, total: int) -> None:

@@ -73,6 +73,8 @@ def run(
                 from ..io.report import write_report
 
                 write_report(res, output)
+                if update is not None:
+                    update("writing the report", 1, 1)
         finally:
             if client is not None:
                 cluster = getattr(client, "cluster", None)
