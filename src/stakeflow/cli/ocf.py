@@ -39,8 +39,9 @@ def import_ocf_command(
     for note in [*result.notes, *rounded]:
         _say(f"note: {note}")
     if result.ignored:
-        _say(f"note: {len(result.ignored)} objects with no effect on payouts were not imported "
-             f"(listed in the file header{', and below' if json_out else ''})")
+        n = len(result.ignored)
+        _say(f"note: {n} {'object' if n == 1 else 'objects'} with no effect on payouts not imported "
+             f"(listed in the file header{', and in the JSON document' if json_out else ''})")
     c = result.counts
     summary = (f"{c['holders']} holders, {c['classes']} classes, {c['holdings']} holdings; "
                f"{len(result.unmapped)} objects not imported that could change payouts")

@@ -132,7 +132,7 @@ NOT_EQUITY = (
     "entity {id!r} has a tier program, not stock classes: the Open Cap Table Format holds stock "
     "classes only (equity entities: {known})"
 )
-LEFT_ENTITY = "not exported: only entity {id!r} is"
+LEFT_ENTITY = "only entity {id!r} is exported"
 LEFT_GOVERNANCE = "board appointments: the Open Cap Table Format has no field for them"
 LEFT_EXIT = "exit defaults: the Open Cap Table Format has no field for them"
 LEFT_MISSION = "legal form and mission: the OCF issuer has no field for them"

@@ -395,7 +395,7 @@ def _left_out(sc: Scenario, ent: Entity, ex: _Exporter) -> None:
     if ent.mission or ent.legal_form not in ("corporation", "other"):
         ex.left_out.append(OcfItem("entity", ent.id, M.LEFT_MISSION))
     if sc.exit is not None:
-        ex.left_out.append(OcfItem("exit", "exit", M.LEFT_EXIT))
+        ex.left_out.append(OcfItem("scenario", "exit", M.LEFT_EXIT))
     held = {h.holder for h in ent.holdings or ()}
     for h in sc.holders:
         if h.id not in held:
