@@ -1,7 +1,8 @@
 """Payoff curves of generated structures against the exact engine (the reference).
 
-Hypothesis draws cap tables (preferred series with seniority, multiples, participation, caps
-and conversion ratios; options and warrants with strikes; several holders per class), tier
+Hypothesis draws cap tables (preferred series with seniority, multiples, participation, caps,
+conversion ratios and cumulative dividends; options and warrants with strikes; post- and
+pre-money SAFEs and convertible notes with interest; several holders per class), tier
 programs (caps, overflow, limits) and look-through (a fund vehicle holding a series, an equity
 company under a tier program). For each curve:
 
@@ -67,8 +68,25 @@ def equity_entity(draw: st.DrawFn, eid: str, holders: list[str], max_preferred: 
             cap = draw(st.none() | st.sampled_from(CAPS))
             if cap is not None:
                 c["participation_cap_multiple"] = cap
+        if draw(st.integers(0, 4)) == 0:
+            c["dividend_rate"] = draw(st.sampled_from(["6%", "8%"]))
+            c["dividend"] = draw(st.sampled_from(["simple", "compound"]))
+            c["dividend_start"] = "2022-03-01"
         classes.append(c)
         hold(cid)
+    if draw(st.integers(0, 2)) == 0:
+        safe: dict[str, Any] = {"id": "safe", "kind": "safe", "invested": f"{draw(st.integers(1, 20)) * 100}k",
+                                "valuation_cap": f"{draw(st.integers(2, 40))}M",
+                                "basis": draw(st.sampled_from(["post_money", "pre_money"]))}
+        classes.append(safe)
+        hold("safe")
+    if draw(st.integers(0, 2)) == 0:
+        note: dict[str, Any] = {"id": "note", "kind": "note", "principal": f"{draw(st.integers(1, 30)) * 100}k",
+                                "interest_rate": "8%", "issue_date": "2023-01-15"}
+        if draw(st.booleans()):
+            note["valuation_cap"] = f"{draw(st.integers(2, 40))}M"
+        classes.append(note)
+        hold("note")
     return {"id": eid, "classes": classes, "holdings": holdings}
 
 
@@ -112,7 +130,8 @@ def structures(draw: st.DrawFn, max_preferred: int = 3) -> sf.Scenario:
             claimants.append("company")
         entities.insert(0, draw(tier_program("program", claimants)))
         root = "program"
-    doc = {"stakeflow": 1, "name": f"generated {kind}", "holders": [{"id": h} for h in holders],
+    doc = {"stakeflow": 1, "name": f"generated {kind}", "as_of": "2025-06-30",
+           "holders": [{"id": h} for h in holders],
            "entities": entities, "exit": {"entity": root}}
     return sf.loads(json.dumps(doc))
 
