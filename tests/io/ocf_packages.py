@@ -164,3 +164,22 @@ def same_payouts(a: sf.Scenario, b: sf.Scenario, entity_a: str | None = None, en
     eb = entity_b or sf.waterfall(b, 0, explain=False).entity
     for v in decisive_exits(a, b, ea, eb):
         assert direct_payouts(a, ea, v) == direct_payouts(b, eb, v), v
+
+
+def safe(tid: str, holder: str, amount: str, cap: str | None = None, discount: str | None = None,
+         timing: str | None = "POST_MONEY", date: str = "2022-01-01") -> dict[str, Any]:
+    mech: dict[str, Any] = {"type": "SAFE_CONVERSION", "conversion_mfn": False}
+    if timing:
+        mech["conversion_timing"] = timing
+    if cap:
+        mech["conversion_valuation_cap"] = usd(cap)
+    if discount:
+        mech["conversion_discount"] = discount
+    return {"object_type": "TX_CONVERTIBLE_ISSUANCE", "id": tid, "security_id": tid, "custom_id": tid,
+            "stakeholder_id": holder, "date": date, "security_law_exemptions": [], "convertible_type": "SAFE",
+            "investment_amount": usd(amount), "seniority": 1,
+            "conversion_triggers": [{"type": "AUTOMATIC_ON_CONDITION", "trigger_id": "next-financing",
+                                     "trigger_condition": "next equity financing",
+                                     "conversion_right": {"type": "CONVERTIBLE_CONVERSION_RIGHT",
+                                                          "conversion_mechanism": mech,
+                                                          "converts_to_future_round": True}}]}

@@ -23,6 +23,7 @@ from ocf_packages import (
     option,
     plan,
     preferred,
+    safe,
     same_payouts,
     stakeholder,
     stock,
@@ -233,6 +234,40 @@ def test_stale_mark_yields_to_the_ocf_value(tmp_path: Path) -> None:
     assert classes(edited.scenario)["series_a"].liquidation_preference_multiple == 1
     assert M.NOTE_STALE_MARK.format(object="STOCK_CLASS", id="series_a", field="liquidation_preference_multiple") \
         in edited.notes
+
+
+def test_safes_from_another_system(tmp_path: Path) -> None:
+    """SAFEs with the same terms form one class; each holding is its purchase amount (the class's
+    amount is shared pro rata to it); different terms make another class; a SAFE without cap or
+    discount is listed."""
+    path = write_package(tmp_path / "safes", {
+        "stakeholders": [stakeholder("f", "Founder"), stakeholder("a", "Angel"), stakeholder("b", "Fund")],
+        "stock_classes": [common("cs")],
+        "transactions": [stock("s1", "f", "cs", "9000000"),
+                         safe("v1", "a", "200000", cap="4000000"), safe("v2", "b", "300000", cap="4000000"),
+                         safe("v3", "b", "800000", cap="8000000", discount="0.2", timing="PRE_MONEY"),
+                         safe("v4", "a", "50000", timing=None)],
+    })
+    res = import_ocf(path)
+    cl = classes(res.scenario)
+    assert (cl["safes"].kind, cl["safes"].invested, cl["safes"].valuation_cap) == ("safe", 500_000, 4_000_000)
+    assert (cl["safes_2"].basis, cl["safes_2"].discount) == ("pre_money", Fraction(1, 5))
+    assert holdings(res.scenario)[("a", "safes")] == 200_000 and holdings(res.scenario)[("b", "safes")] == 300_000
+    assert {o.id: o.reason for o in res.unmapped} == {
+        "v4": M.CONVERTIBLE_TERMS.format(kind="SAFE", detail=M.SAFE_NO_TERMS)}
+
+
+def test_terms_that_make_no_scenario_exit_2(tmp_path: Path) -> None:
+    """Post-money SAFEs buying 120% of the company between them cannot be a scenario."""
+    path = write_package(tmp_path / "too_much", {
+        "stakeholders": [stakeholder("f", "Founder"), stakeholder("a", "Angel")],
+        "stock_classes": [common("cs")],
+        "transactions": [stock("s1", "f", "cs", "1000"), safe("v1", "a", "600000", cap="1000000"),
+                         safe("v2", "a", "600000", cap="1000000", date="2022-02-01")],
+    })
+    res = CliRunner().invoke(app, ["import-ocf", str(path), "-o", str(tmp_path / "x.yaml")])
+    assert res.exit_code == 2 and "the package's terms do not make a valid scenario" in res.stderr
+    assert not (tmp_path / "x.yaml").exists()
 
 
 # --- the command line ---------------------------------------------------------------------------------

@@ -39,9 +39,13 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from ..scenario import models
+from ..scenario.errors import InputError, ScenarioError
 from ..scenario.models import Entity, Holder, Holding, Scenario, StockClass
 from . import _messages as M
+from .decimals import fraction_text
 from .ocf_marks import exact, marks_of, read_fraction
 from .ocf_package import read_package
 from .scenario_yaml import SIGNIFICANT_DIGITS, Loc, dump_scenario
@@ -993,8 +997,6 @@ class _Importer:
 
 
 def _show(x: Fraction) -> str:
-    from .decimals import fraction_text
-
     return fraction_text(x)
 
 
@@ -1030,6 +1032,8 @@ def _convertible_terms(kind: str, tx: Any, currency: str) -> tuple[dict[str, Any
     discount = _num(getattr(m, "conversion_discount", None))
     if discount:
         terms["discount"] = discount
+    if terms.get("valuation_cap") == 0 or (discount is not None and discount >= 1):
+        return {}, M.CONVERTIBLE_RANGE, []
     multiple = getattr(m, "exit_multiple", None)
     exit_multiple = None
     if multiple is not None:
@@ -1068,4 +1072,11 @@ def _convertible_terms(kind: str, tx: Any, currency: str) -> tuple[dict[str, Any
 
 def from_captable(cap: Any, source: str) -> OcfImport:
     """The scenario of a pyocf :class:`~pyocf.captable.Captable`."""
-    return _Importer(cap, source).run()
+    try:
+        return _Importer(cap, source).run()
+    except ScenarioError as exc:
+        detail = "; ".join(f"{p.path}: {p.message}" if p.path else p.message for p in exc.problems)
+        raise InputError(M.NOT_A_SCENARIO.format(path=source, detail=detail)) from None
+    except ValidationError as exc:
+        detail = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors(include_url=False))
+        raise InputError(M.NOT_A_SCENARIO.format(path=source, detail=detail)) from None
