@@ -15,6 +15,7 @@ warrants are not outstanding shares), after the change.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -70,6 +71,12 @@ class SolveResult:
         return self.stake if self.stake is not None else self.value
 
     def to_json(self) -> dict[str, Any]:
+        """One JSON object; a standard error that cannot be estimated (the party's value does not
+        move with the field) is null."""
+        doc = self._fields()
+        return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in doc.items()}
+
+    def _fields(self) -> dict[str, Any]:
         return {
             "field": self.field, "party": self.party, "basis": self.basis,
             "value": self.value, "standard_error": self.standard_error,
