@@ -65,6 +65,10 @@ def _claim(entity: Entity, cls: StockClass, as_of: dt.date | None) -> Claim:
     shares = entity.class_shares(cls.id)
     if cls.kind == "preferred":
         issue = cls.invested if cls.invested is not None else shares * (cls.price_per_share or 0)
+        if shares == 0:
+            # Nobody holds the class, so nothing is owed: a preference paid to no one would
+            # leave money that no recipient receives.
+            issue = Fraction(0)
         cap = (
             cls.participation_cap_multiple * issue
             if cls.participating and cls.participation_cap_multiple is not None

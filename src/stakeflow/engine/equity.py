@@ -9,6 +9,7 @@ from itertools import groupby
 
 from ..scenario import errors as E
 from ..scenario.errors import InputError
+from ..scenario.numbers import format_amount
 from .claims import Claim
 from .ledger import Step
 
@@ -82,13 +83,18 @@ def split(
             elif take > 0 or (c.id in conv) or not c.is_preferred:
                 label = "converted " if c.id in conv else ""
                 steps.append(Step(entity_id, "participation",
-                                  f"{label}{c.id} shares the residual on {c.as_converted} as-converted shares",
+                                  f"{label}{c.id} shares the residual on {_count(c.as_converted)} as-converted shares",
                                   take, class_id=c.id))
             if (c.participating and c.cap is not None and c.id not in conv
                     and amounts[c.id] == c.cap and c.cap > 0):
                 text = f"{c.id} reached its participation cap ({float(c.cap):,.2f} in all)"
                 steps.append(Step(entity_id, "cap", text, None, class_id=c.id))
     return Split(amounts, pref_paid, price, residual, steps)
+
+
+def _count(x: Fraction) -> str:
+    """A share count for the ledger: whole counts with separators, others to four decimals."""
+    return f"{x.numerator:,}" if x.denominator == 1 else f"{float(x):,.4f}"
 
 
 def _headroom(c: Claim, conv: set[str], pref_paid: dict[str, Fraction]) -> Fraction | None:
@@ -150,6 +156,8 @@ def _residual_price(
     )
     if slope == 0:
         raise CannotAbsorb(
-            E.CANNOT_ABSORB.format(id=entity_id, value=float(proceeds), most=float(proceeds - residual + at_lo))
+            E.CANNOT_ABSORB.format(
+                id=entity_id, value=format_amount(proceeds), most=format_amount(proceeds - residual + at_lo)
+            )
         )
     return lo + (residual - at_lo) / slope

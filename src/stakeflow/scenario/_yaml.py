@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from . import errors as E
 from .errors import Problem, path_str
 
 Loc = tuple[str | int, ...]
@@ -30,7 +31,17 @@ def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal 
     return d if d.is_finite() else str(node.value)
 
 
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
+    # YAML 1.1 reads 010 as octal 8, 0x10 as 16 and 1:30 as 90; the format reads numbers in
+    # decimal as written (SPEC §1), so a leading zero is just a zero and the rest stay text.
+    text = str(node.value).replace("_", "")
+    if text.lstrip("+-").isdigit():
+        return int(text, 10)
+    return str(node.value)
+
+
 _Constructor.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def read_tree(text: str) -> tuple[Any, dict[Loc, int], list[Problem]]:
@@ -44,37 +55,100 @@ def read_tree(text: str) -> tuple[Any, dict[Loc, int], list[Problem]]:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = mark.line + 1 if mark is not None else None
-        detail = f"not valid YAML or JSON: {exc.problem or exc}"
-        return None, lines, [Problem("", detail, line)]
+        return None, lines, [_parse_problem(exc)]
     except yaml.YAMLError as exc:
         return None, lines, [Problem("", f"not valid YAML or JSON: {exc}")]
+    except RecursionError:
+        return None, lines, [Problem("", E.TOO_DEEP)]
     if node is None:
         return None, lines, []
 
+    budget = [MAX_VALUES]
+    on_path: set[int] = set()
+
     def walk(n: yaml.Node, loc: Loc) -> Any:
         lines.setdefault(loc, n.start_mark.line + 1)
-        if isinstance(n, yaml.MappingNode):
-            out: dict[Any, Any] = {}
-            for k, v in n.value:
-                key = loader.construct_object(k, deep=True)  # type: ignore[no-untyped-call]
-                if not isinstance(key, str | int):
-                    key = str(key)
-                if key in out:
-                    problems.append(
-                        Problem(path_str((*loc, key)), f"duplicate key {key!r}", k.start_mark.line + 1)
-                    )
-                lines[(*loc, key)] = k.start_mark.line + 1
-                out[key] = walk(v, (*loc, key))
-            return out
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _TooLarge(n.start_mark.line + 1)
+        if isinstance(n, yaml.MappingNode | yaml.SequenceNode):
+            # An alias may point back at one of its own ancestors: that value never ends.
+            if id(n) in on_path:
+                raise _SelfReference(n.start_mark.line + 1)
+            on_path.add(id(n))
+            try:
+                return _walk_collection(n, loc)
+            finally:
+                on_path.discard(id(n))
+        return _scalar(n)
+
+    def _walk_collection(n: yaml.MappingNode | yaml.SequenceNode, loc: Loc) -> Any:
         if isinstance(n, yaml.SequenceNode):
             return [walk(item, (*loc, i)) for i, item in enumerate(n.value)]
-        return loader.construct_object(n, deep=True)  # type: ignore[no-untyped-call]
+        own = sum(1 for k, _ in n.value if k.tag != "tag:yaml.org,2002:merge")
+        loader.flatten_mapping(n)  # type: ignore[no-untyped-call]  # YAML merge keys (<<: *base)
+        merged = len(n.value) - own  # the first `merged` pairs come from merge keys
+        out: dict[Any, Any] = {}
+        inherited: set[Any] = set()
+        for i, (k, v) in enumerate(n.value):
+            key = _scalar(k) if isinstance(k, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                # Keys are names and ids: `on:` or `1:` mean the text, not a boolean or a number.
+                key = str(k.value) if isinstance(k, yaml.ScalarNode) else "?"
+            if key in out and key not in inherited:
+                problems.append(Problem(path_str((*loc, key)), f"duplicate key {key!r}", k.start_mark.line + 1))
+            inherited.discard(key)
+            if i < merged:
+                inherited.add(key)  # a key given beside a merge key overrides the merged one
+            lines[(*loc, key)] = k.start_mark.line + 1
+            out[key] = walk(v, (*loc, key))
+        return out
+
+    def _scalar(n: yaml.Node) -> Any:
+        try:
+            return loader.construct_object(n, deep=True)  # type: ignore[no-untyped-call]
+        except yaml.MarkedYAMLError:
+            raise
+        except yaml.YAMLError as exc:
+            raise yaml.MarkedYAMLError(problem=f"cannot read this value ({exc})", problem_mark=n.start_mark) from None
+        except (ValueError, TypeError, OverflowError):
+            # A date such as 2025-13-45 or an integer longer than Python reads: keep the text,
+            # so that the field it stands in reports it along with the file's other problems.
+            return str(n.value)
 
     loader = _Constructor("")
-    tree = walk(node, ())
+    try:
+        tree = walk(node, ())
+    except yaml.MarkedYAMLError as exc:
+        return None, {}, [_parse_problem(exc)]
+    except _TooLarge as exc:
+        return None, {}, [Problem("", E.TOO_LARGE.format(most=f"{MAX_VALUES:,}"), exc.line)]
+    except _SelfReference as exc:
+        return None, {}, [Problem("", E.SELF_REFERENCE, exc.line)]
+    except RecursionError:
+        return None, {}, [Problem("", E.TOO_DEEP)]
     return tree, lines, problems
+
+
+MAX_VALUES = 1_000_000
+"""Most values a document may expand to; aliases repeated within aliases could otherwise
+make a few lines stand for billions of values."""
+
+
+class _SelfReference(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+class _TooLarge(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def _parse_problem(exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark
+    line = mark.line + 1 if mark is not None else None
+    return Problem("", f"not valid YAML or JSON: {exc.problem or exc}", line)
 
 
 def line_of(lines: dict[Loc, int], loc: Loc) -> int | None:

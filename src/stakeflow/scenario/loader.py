@@ -37,6 +37,8 @@ def loads(text: str, source: str = "<string>") -> Scenario:
     tree, lines, problems = read_tree(text)
     if problems:
         raise ScenarioError(problems, source)
+    if tree is None:
+        raise ScenarioError([Problem("", E.EMPTY_FILE, 1)], source)
     if not isinstance(tree, dict):
         raise ScenarioError([Problem("", E.NOT_A_MAPPING, 1)], source)
     try:
@@ -63,9 +65,11 @@ def _from_pydantic(exc: ValidationError, tree: Any, lines: dict[Loc, int]) -> li
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
-        loc = _drop_union_tags(loc)
-        msg = _message(err, loc, tree)
+        raw = tuple(err["loc"])
+        # pydantic marks a problem with a mapping's key (a claimant id in `shares`) by "[key]".
+        in_key = bool(raw) and raw[-1] == "[key]"
+        loc = _drop_union_tags(raw, tree)
+        msg = E.BAD_ID.format(value=err.get("input")) if in_key else _message(err, loc, tree)
         key = (E.path_str(loc), msg)
         if key in seen:
             continue
@@ -74,9 +78,20 @@ def _from_pydantic(exc: ValidationError, tree: Any, lines: dict[Loc, int]) -> li
     return problems
 
 
-def _drop_union_tags(loc: tuple[Any, ...]) -> Loc:
-    # pydantic puts the chosen union member's name in the location (e.g. 'function-plain[...]').
-    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function"))))
+def _drop_union_tags(loc: tuple[Any, ...], tree: Any) -> Loc:
+    """The location without the names pydantic adds for union members (``function-plain[...]``,
+    ``[key]``); a part that is a key of the file (``functional:``, ``x[1]:``) is kept."""
+    out: list[str | int] = []
+    node = tree
+    for part in loc:
+        present = (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        )
+        if not present and isinstance(part, str) and ("[" in part or part.startswith("function")):
+            continue
+        out.append(part)
+        node = node[part] if present else None
+    return tuple(out)
 
 
 def _message(err: Any, loc: Loc, tree: Any) -> str:
@@ -88,8 +103,10 @@ def _message(err: Any, loc: Loc, tree: Any) -> str:
     if kind == "missing":
         return E.MISSING_KEY.format(key=loc[-1])
     id_fields = ("id", "holder", "class", "claimant", "overflow", "entity")
-    if kind == "string_pattern_mismatch" and loc and (loc[-1] in id_fields or _in_mapping_key(loc)):
+    if kind == "string_pattern_mismatch" and loc and loc[-1] in id_fields:
         return E.BAD_ID.format(value=err.get("input"))
+    if kind == "string_pattern_mismatch" and loc == ("currency",):
+        return E.CURRENCY.format(value=err.get("input"))
     if kind == "literal_error":
         return f"{err.get('input')!r} is not valid here; expected {err['ctx']['expected']}"
     if kind == "value_error":
@@ -102,10 +119,6 @@ def _message(err: Any, loc: Loc, tree: Any) -> str:
         want = {"list_type": "a list", "dict_type": "a mapping"}.get(kind, "a mapping")
         return f"expected {want}, got {_describe(err.get('input'))}"
     return str(err["msg"])
-
-
-def _in_mapping_key(loc: Loc) -> bool:
-    return len(loc) >= 2 and loc[-1] == "[key]"
 
 
 def _describe(value: Any) -> str:

@@ -258,8 +258,12 @@ class Tier(_Model):
 
     @property
     def bounded(self) -> bool:
-        """Whether this tier can end before taking everything left."""
-        return bool(self.caps) or self.limit is not None
+        """Whether this tier can end before taking everything left.
+
+        A cap on the tier's own overflow claimant does not count: the overflow claimant has no
+        cap in that tier (SPEC §4), so such a cap never ends it.
+        """
+        return any(k != self.overflow for k in self.caps) or self.limit is not None
 
 
 class Appointment(_Model):

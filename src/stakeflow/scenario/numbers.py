@@ -12,6 +12,8 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
+from .errors import OUT_OF_RANGE
+
 _SUFFIX = {
     "k": Fraction(10**3),
     "K": Fraction(10**3),
@@ -48,12 +50,12 @@ def parse_number(value: object) -> Fraction:
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise NumberError(f"expected a finite number, got {value}")
-        return Fraction(value)
+        return _exact_decimal(value, str(value))
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise NumberError(f"expected a finite number, got {value}")
         # repr gives the shortest decimal that reads back as this float: what was written.
-        return Fraction(Decimal(repr(value)))
+        return _exact_decimal(Decimal(repr(value)), repr(value))
     if not isinstance(value, str):
         raise NumberError(f"expected a number, got {type(value).__name__}")
     return _parse_text(value)
@@ -75,9 +77,21 @@ def _parse_text(text: str) -> Fraction:
             f"{text!r} is not a number (write e.g. 2500000, 2_500_000, 2.5M, 13B, 49% or 3x)"
         )
     try:
-        return Fraction(Decimal(s)) * scale
+        return _exact_decimal(Decimal(s), text) * scale
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only valid decimals
         raise NumberError(f"{text!r} is not a number") from exc
+
+
+MAX_DIGITS = 1000
+"""Numbers are read within 10^±MAX_DIGITS: beyond any amount and any float, and it keeps a
+mistyped exponent such as ``1e999999999`` from asking for a billion-digit integer."""
+
+
+def _exact_decimal(d: Decimal, text: str) -> Fraction:
+    if d and abs(d.adjusted()) > MAX_DIGITS:
+        shown = text if len(text) <= 40 else f"{text[:16]}...{text[-8:]}"
+        raise NumberError(OUT_OF_RANGE.format(text=shown, digits=MAX_DIGITS))
+    return Fraction(d)
 
 
 def format_amount(x: Fraction | float, decimals: int = 2) -> str:
