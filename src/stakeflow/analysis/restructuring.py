@@ -19,6 +19,8 @@ solved, against its current stake.
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -26,7 +28,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -46,6 +48,9 @@ from .projection import projection_of
 from .sensitivity import FairStake, Sensitivity, Shift, default_shifts, parse_shift, sensitivity
 from .solve import SolveResult, holding_stake, solve_field
 from .values import JointValues, PathCache
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_EXITS = (Fraction(100 * 10**9), Fraction(250 * 10**9), Fraction(500 * 10**9), Fraction(10**12),
                  Fraction(2 * 10**12))
@@ -70,6 +75,7 @@ class Mark(_PlanModel):
 
     label: str
     value: Amount
+    date: dt.date | None = None
     source: str | None = None
 
 
@@ -274,12 +280,35 @@ class Restructuring:
             "fair_stakes": [f.to_json() for f in self.fair_stakes],
             "payouts": self.payouts.to_json(),
             "sensitivity": self.sensitivity.to_json() if self.sensitivity is not None else None,
-            "valuations": [{"label": m.label, "value": float(m.value), "source": m.source} for m in self.marks],
+            "valuations": [{"label": m.label, "value": float(m.value), "date": m.date.isoformat() if m.date else None,
+                            "source": m.source} for m in self.marks],
             "assumptions": [a.to_json() for a in self.assumptions],
             "timeline": [_term_json(r, "before") for r in self.timeline_before]
             + [_term_json(r, "after") for r in self.timeline_after],
             "seconds": dict(self.seconds),
         }
+
+
+    def to_frame(self) -> pd.DataFrame:
+        """The value transfer, one row per party (see :meth:`Comparison.to_frame`)."""
+        return self.comparison.to_frame()
+
+    def _repr_html_(self) -> str:
+        stakes = "".join(
+            f"<li>{html.escape(f.target.title)}: {_stake_text(f.result)}"
+            f"{f' (reported {f.target.reported:.0%})' if f.target.reported is not None else ''}</li>"
+            for f in self.fair_stakes)
+        return f"<h4>{html.escape(self.name)}</h4>{self.comparison._repr_html_()}<ul>{stakes}</ul>"
+
+
+def _stake_text(s: SolveResult) -> str:
+    if s.stake is None:
+        return f"{s.value:,.6g}"
+    if s.bound == "lower":
+        return "no stake needed" + (f" (implied {s.implied_stake:.2%})" if s.implied_stake is not None else "")
+    if s.bound == "upper":
+        return "not reachable"
+    return f"{s.stake:.2%} ± {(s.stake_se or 0):.2%}"
 
 
 def _term_json(r: TermRow, structure: str) -> dict[str, Any]:

@@ -248,6 +248,11 @@ class Sensitivity:
         return pd.DataFrame(rows, columns=["target", "assumption", "low", "base", "high", "low_setting",
                                            "high_setting"])
 
+    def _repr_html_(self) -> str:
+        fmt: dict[Any, Any] = {c: "{:.2%}" for c in ("low", "base", "high")}
+        caption = f"fair stakes as each assumption moves ({self.paths:,} paths, seed {self.seed})"
+        return str(self.to_frame().style.format(fmt).set_caption(caption).to_html())
+
 
 Task = tuple[Scenario, Scenario, Sequence[FairStake], Mapping[str, str], int, int]
 

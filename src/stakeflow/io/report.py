@@ -238,10 +238,19 @@ def timeline_figure(r: Restructuring) -> go.Figure:
             showlegend=t.kind not in shown, legendgroup=t.kind,
             hovertemplate=f"{t.detail}<br>{start} to {t.end or 'the horizon'}{until}<extra>{t.id}</extra>"))
         shown.add(t.kind)
+    dated = [m for m in r.marks if m.date is not None]
+    if dated:
+        fig.add_trace(go.Scatter(
+            x=[m.date.isoformat() for m in dated if m.date], y=["valuations and rounds"] * len(dated),
+            mode="markers+text", marker={"symbol": "diamond", "size": 11, "color": "#8c564b"},
+            text=[_tick(float(m.value)) for m in dated], name="valuation",
+            textposition=["top center" if i % 2 == 0 else "bottom center" for i in range(len(dated))],
+            hovertemplate=[f"{m.label}: {money(m.value)}<extra></extra>" for m in dated]))
+    rows_n = len(rows) + (1 if dated else 0)
     fig.update_xaxes(type="date")
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, "Contracts and licences (bars end at the end date; an end event may end them earlier)",
-                   120 + 40 * max(1, len(rows)))
+    return _layout(fig, "Contracts, licences and valuations (bars end at the end date; an end event may end "
+                        "them earlier)", 140 + 40 * max(1, rows_n))
 
 
 def projection_figure(r: Restructuring, paths: int = 20_000) -> go.Figure:
