@@ -4,12 +4,10 @@ A generated scenario is a plain document (the dict a YAML file would give, with 
 Fractions for numbers), so that a test can both validate it into a :class:`Scenario` and build
 the same structure with every amount multiplied by ``k`` (:func:`scale_doc`).
 
-"Standard terms" (:func:`cap_tables` with ``standard=True``) are what venture documents
-normally say: a participation cap, where set, is at least the liquidation preference multiple
-(a cap below the preference would have the class capped by its own preference). All other
-generated terms (any seniority with ties, pari passu, multiples, participation with or without
-caps, conversion ratios other than 1, options and warrants with strikes, classes nobody holds)
-are standard too.
+The terms cover the class kinds of the format's section 3: any seniority (ties make pari passu
+groups), preference multiples, participation with and without caps (caps below the preference
+multiple included), conversion ratios other than 1, options and warrants with strikes, and
+classes nobody holds. (SAFEs, notes and pools have their own tests, with the instruments.)
 """
 
 from __future__ import annotations
@@ -52,7 +50,6 @@ def equity_entity(
     draw: Callable[..., Any],
     eid: str = "company",
     holders: list[str] | None = None,
-    standard: bool = True,
     max_preferred: int = 4,
 ) -> Doc:
     """An equity entity: common, up to ``max_preferred`` preferred series, options, warrants."""
@@ -76,10 +73,7 @@ def equity_entity(
         if draw(st.booleans()):
             c["participating"] = True
             if draw(st.booleans()):
-                cap = draw(_caps)
-                if standard and cap < lp:
-                    cap = lp + cap
-                c["participation_cap_multiple"] = cap
+                c["participation_cap_multiple"] = draw(_caps)  # sometimes below the preference
         classes.append(c)
         # A class nobody holds happens (e.g. a series authorised but not issued).
         if draw(st.integers(0, 9)) > 0:
@@ -126,9 +120,9 @@ def _scenario(entities: list[Doc], holders: list[str]) -> Doc:
 
 
 @st.composite
-def cap_tables(draw: Callable[..., Any], standard: bool = True) -> Doc:
+def cap_tables(draw: Callable[..., Any]) -> Doc:
     """A single equity entity."""
-    return _scenario([draw(equity_entity(standard=standard))], HOLDERS)
+    return _scenario([draw(equity_entity())], HOLDERS)
 
 
 @st.composite
@@ -140,13 +134,13 @@ def tier_scenarios(draw: Callable[..., Any]) -> Doc:
 
 
 @st.composite
-def nested_scenarios(draw: Callable[..., Any], standard: bool = True) -> Doc:
+def nested_scenarios(draw: Callable[..., Any]) -> Doc:
     """company (equity) -> vehicle (tiers) and sub (equity); vehicle -> sub as well, so that
     ``sub`` receives from two parents; a terminal nonprofit may receive from the vehicle."""
     people = ["founders", "fund_a", "fund_b", "staff"]
-    company = draw(equity_entity("company", [*people, "vehicle", "sub"], standard=standard, max_preferred=3))
+    company = draw(equity_entity("company", [*people, "vehicle", "sub"], max_preferred=3))
     vehicle = {"id": "vehicle", "distribution": draw(tier_program(["fund_a", "staff", "sub", "charity"]))}
-    sub = draw(equity_entity("sub", ["fund_b", "staff", "founders"], standard=standard, max_preferred=2))
+    sub = draw(equity_entity("sub", ["fund_b", "staff", "founders"], max_preferred=2))
     charity = {"id": "charity", "legal_form": "nonprofit"}
     return _scenario([company, vehicle, sub, charity], people) | {"exit": {"entity": "company"}}
 
