@@ -170,3 +170,16 @@ def test_every_example_has_a_control_finding(path: Path) -> None:
     sc = sf.load(path)
     res = analyze_control(sc)
     assert set(res.entities) == set(sc.entity_ids)
+
+
+def test_diagram_labels_count_stock_not_options_or_warrants() -> None:
+    from stakeflow.analysis.control import _ownership_edges
+
+    # FACTS.md: foundation about 26%, Microsoft about 27%, others about 47% of the PBC; the
+    # foundation's warrant is shown as an instrument, not added to its stock.
+    edges = {(a, b): label for a, b, label in _ownership_edges(sf.load(ROOT / "examples/openai/recap_2025.yaml"))}
+    assert edges[("openai_foundation", "openai_group")] == "26.0% of stock, warrants"
+    assert edges[("microsoft", "openai_group")] == "27.0% of stock"
+    sc = scenario(EQUITY.format(a=600, b=400, pv=1))
+    edges = {(a, b): label for a, b, label in _ownership_edges(sc)}
+    assert edges == {("a", "co"): "60.0% of stock", ("b", "co"): "40.0% of stock", ("c", "co"): "options"}

@@ -122,17 +122,24 @@ def analyze_control(sc: Scenario) -> ControlResult:
 
 
 def _ownership_edges(sc: Scenario) -> list[tuple[str, str, str]]:
-    """(owner, entity, label) for every claim on an entity: shares held, or a tier share."""
+    """(owner, entity, label) for every claim on an entity: its share of the issued stock (common
+    and preferred, as held), its other instruments by kind, or a share in a tier program."""
     edges: list[tuple[str, str, str]] = []
     for ent in sc.entities:
         if ent.classes:
-            total = sum((h.shares for h in ent.holdings or ()), Fraction(0))
-            held: dict[str, Fraction] = {}
+            kinds = {c.id: c.kind for c in ent.classes}
+            stock = {h.holder: Fraction(0) for h in ent.holdings or ()}
+            other: dict[str, list[str]] = {}
             for h in ent.holdings or ():
-                held[h.holder] = held.get(h.holder, Fraction(0)) + h.shares
-            for k, v in held.items():
-                label = f"{float(v / total):.1%} of shares" if total else "shares"
-                edges.append((k, ent.id, label))
+                if kinds[h.class_] in ("common", "preferred"):
+                    stock[h.holder] += h.shares
+                elif kinds[h.class_] not in other.setdefault(h.holder, []):
+                    other[h.holder].append(kinds[h.class_])
+            total = sum(stock.values(), Fraction(0))
+            for k, v in stock.items():
+                parts = [f"{float(v / total):.1%} of stock"] if v and total else []
+                parts += [f"{kind}s" for kind in other.get(k, ())]
+                edges.append((k, ent.id, ", ".join(parts)))
         if ent.distribution:
             edges.extend((k, ent.id, "profit tiers") for k in children(ent))
     return edges
