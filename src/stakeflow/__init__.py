@@ -7,20 +7,74 @@ The public API (SPEC §9)::
     res = sf.waterfall(sc, exit_value="20M")   # exact: res.holders maps id -> Fraction
 """
 
-from .analysis.compare import Comparison, compare
-from .analysis.contingent import contingent_waterfall, scenarios_for
-from .analysis.control import ControlResult, analyze_control, control_figure
-from .analysis.restructuring import Restructuring
-from .analysis.restructuring import analyze as analyze_restructuring
-from .analysis.rounds import RoundResult, price_round
-from .analysis.sensitivity import Sensitivity, sensitivity
-from .analysis.solve import SolveResult, solve_field
-from .analysis.values import Valuation, value_parties
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .engine import WaterfallResult, waterfall
-from .io import OcfExport, OcfImport, dump_scenario, export_ocf, import_ocf, write_csv, write_xlsx
-from .payoff import PayoffCurve, payoff_curve
 from .scenario import Scenario, ScenarioError, StakeflowError, load, loads, parse_number
-from .valuation import ValuationResult, backsolve, value_montecarlo, value_opm, value_pwerm
+
+if TYPE_CHECKING:
+    from .analysis.compare import Comparison, compare
+    from .analysis.contingent import contingent_waterfall, scenarios_for
+    from .analysis.control import ControlResult, analyze_control, control_figure
+    from .analysis.restructuring import Restructuring
+    from .analysis.restructuring import analyze as analyze_restructuring
+    from .analysis.rounds import RoundResult, price_round
+    from .analysis.sensitivity import Sensitivity, sensitivity
+    from .analysis.solve import SolveResult, solve_field
+    from .analysis.values import Valuation, value_parties
+    from .io import OcfExport, OcfImport, dump_scenario, export_ocf, import_ocf, write_csv, write_xlsx
+    from .payoff import PayoffCurve, payoff_curve
+    from .valuation import ValuationResult, backsolve, value_montecarlo, value_opm, value_pwerm
+
+# The rest of the API loads on first use, so that `import stakeflow` and every command start fast.
+_LAZY = {
+    "Comparison": (".analysis.compare", "Comparison"),
+    "ControlResult": (".analysis.control", "ControlResult"),
+    "OcfExport": (".io", "OcfExport"),
+    "OcfImport": (".io", "OcfImport"),
+    "PayoffCurve": (".payoff", "PayoffCurve"),
+    "Restructuring": (".analysis.restructuring", "Restructuring"),
+    "RoundResult": (".analysis.rounds", "RoundResult"),
+    "Sensitivity": (".analysis.sensitivity", "Sensitivity"),
+    "SolveResult": (".analysis.solve", "SolveResult"),
+    "Valuation": (".analysis.values", "Valuation"),
+    "ValuationResult": (".valuation", "ValuationResult"),
+    "analyze_control": (".analysis.control", "analyze_control"),
+    "analyze_restructuring": (".analysis.restructuring", "analyze"),
+    "backsolve": (".valuation", "backsolve"),
+    "compare": (".analysis.compare", "compare"),
+    "contingent_waterfall": (".analysis.contingent", "contingent_waterfall"),
+    "control_figure": (".analysis.control", "control_figure"),
+    "dump_scenario": (".io", "dump_scenario"),
+    "export_ocf": (".io", "export_ocf"),
+    "import_ocf": (".io", "import_ocf"),
+    "payoff_curve": (".payoff", "payoff_curve"),
+    "price_round": (".analysis.rounds", "price_round"),
+    "scenarios_for": (".analysis.contingent", "scenarios_for"),
+    "sensitivity": (".analysis.sensitivity", "sensitivity"),
+    "solve_field": (".analysis.solve", "solve_field"),
+    "value_montecarlo": (".valuation", "value_montecarlo"),
+    "value_opm": (".valuation", "value_opm"),
+    "value_parties": (".analysis.values", "value_parties"),
+    "value_pwerm": (".valuation", "value_pwerm"),
+    "write_csv": (".io", "write_csv"),
+    "write_xlsx": (".io", "write_xlsx"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module, attr = _LAZY[name]
+        value = getattr(import_module(module, __name__), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'stakeflow' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __version__ = "0.1.0"
 

@@ -11,3 +11,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+@app.callback()
+def _group() -> None:
+    """Who owns what, who controls what, and who receives what: exact waterfalls, payoff curves,
+    valuation and restructuring analysis of capital structures. Every command takes --help."""

@@ -17,7 +17,9 @@ from rich.table import Table
 from ..scenario import Scenario, load
 from ..scenario.errors import StakeflowError
 
-console = Console()
+# Piped or redirected output is read in full (by a file, a pager, another program): give tables the
+# room they need instead of a terminal's 80 columns, which would fold or cut amounts.
+console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_BAD_INPUT = 2
