@@ -159,6 +159,10 @@ def test_round_output_to_a_missing_folder_writes_nothing(tmp_path: Path) -> None
     assert code == 2 and err.startswith("error: ") and not (tmp_path / "no").exists()
 
 
+def test_round_bad_output_leaves_no_spreadsheet_behind(tmp_path: Path) -> None:
+    code, _, err = run([*ROUND, "--xlsx", str(tmp_path / "round.xlsx"), "-o", str(tmp_path / "no" / "after.yaml")])
+    assert code == 2 and "does not exist" in err
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_round_tables_without_json() -> None:

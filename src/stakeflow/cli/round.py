@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from ..analysis.rounds import RoundResult, parse_investments, price_round
+from ..io._messages import NO_FOLDER
 from ..io.atomic import write_text
 from ..io.scenario_yaml import dump_scenario
 from ..io.tables import export, inputs, round_tables
@@ -69,6 +70,9 @@ def round_(
             conversion_price_decimals=conversion_decimals, exact=exact, date=_date(date),
             conversions_in_pre_money=not outside,
         )
+        if output is not None and not (output.parent if str(output.parent) else Path(".")).is_dir():
+            # Checked before the tables are written, so that a bad -o leaves no file behind.
+            raise InputError(NO_FOLDER.format(path=output, folder=output.parent))
         export(xlsx, csv, round_tables(res), inputs(sc, file, res.entity, pre_money=res.pre_money, invest=invest,
                                                     new_class=new_class, pool_class=pool_class, pool_target=pool_target,
                                                     anti_dilution=anti_dilution, price_decimals=price_decimals,

@@ -80,7 +80,7 @@ def split(
                     steps.append(Step(entity_id, "exercise",
                                       f"{c.id} exercised (strike {float(c.strike):,.4f}): "
                                       f"{float(price - c.strike):,.6f} per share", take, class_id=c.id))
-            elif take > 0 or (c.id in conv) or not c.is_preferred:
+            elif take > 0 or (c.as_converted > 0 and (c.id in conv or not c.is_preferred)):
                 label = "converted " if c.id in conv else ""
                 steps.append(Step(entity_id, "participation",
                                   f"{label}{c.id} shares the residual on {_count(c.as_converted)} as-converted shares",

@@ -55,6 +55,10 @@ STRANDED = (
     "'caps' and no 'limit' (a tier that takes everything left)"
 )
 UNREACHABLE_TIER = "tier {index} of {id!r} is never reached: tier {before} already takes everything"
+CAP_ON_ZERO_WEIGHT = (
+    "cap for {id!r}, whose share in this tier is zero: it receives nothing here, so the cap can never be "
+    "reached; give it a positive share or remove the cap"
+)
 CAP_NOT_IN_SHARES = "cap for {id!r}, which has no share in this tier (shares: {known})"
 ZERO_WEIGHTS = "the shares of this tier add up to zero; give at least one positive weight"
 EMPTY_TIER = "a tier needs at least one claimant in 'shares'"

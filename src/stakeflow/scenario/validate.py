@@ -88,6 +88,10 @@ def _check_entity(ent: Entity, at: str, claimants: set[str]) -> list[Problem]:
                     out.append(
                         Problem(f"{tp}.caps.{cid}", E.CAP_NOT_IN_SHARES.format(id=cid, known=E.join_ids(tier.shares)))
                     )
+                elif tier.shares[cid] == 0 and cid != tier.overflow:
+                    # A claimant with no weight never receives anything in the tier, so its cap could
+                    # never be reached and the tier would never end: the program would be misread.
+                    out.append(Problem(f"{tp}.caps.{cid}", E.CAP_ON_ZERO_WEIGHT.format(id=cid)))
             if tier.overflow is not None:
                 out += _claimant(tier.overflow, f"{tp}.overflow", claimants, ent.id)
         first_unbounded = next((t for t, tier in enumerate(tiers) if not tier.bounded), None)
