@@ -2,37 +2,28 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..io.atomic import atomic_path
 from ..scenario.errors import InputError
 
 PLOT_SUFFIXES = (".html", ".png", ".svg", ".pdf")
 
 
 def write_figure(fig: Any, path: Path) -> None:
-    """Write ``fig`` to ``path`` atomically; the suffix chooses the format (HTML works offline)."""
+    """Write ``fig`` to ``path`` whole or not at all; the suffix chooses the format (HTML works offline)."""
     suffix = path.suffix.lower()
     if suffix not in PLOT_SUFFIXES:
         raise InputError(f"cannot write a plot to {path}: use a name ending in {', '.join(PLOT_SUFFIXES)}")
-    if not path.parent.exists():
-        raise InputError(f"cannot write {path}: folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(suffix=suffix, dir=path.parent, prefix=".stakeflow-")
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         if suffix == ".html":
             fig.write_html(tmp, include_plotlyjs=True, full_html=True)
-        else:
-            try:
-                fig.write_image(tmp, width=1100, height=650, scale=2)
-            except Exception as exc:  # kaleido needs a Chromium; say so instead of a traceback
-                raise InputError(
-                    f"cannot write {path}: static images need Chromium for kaleido "
-                    f"(install it, e.g. `apt-get install chromium`), or use .html ({type(exc).__name__}: {exc})"
-                ) from None
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+            return
+        try:
+            fig.write_image(tmp, format=suffix[1:], width=1100, height=650, scale=2)
+        except Exception as exc:  # kaleido needs a Chromium; say so instead of a traceback
+            raise InputError(
+                f"cannot write {path}: static images need Chromium for kaleido "
+                f"(install it, e.g. `apt-get install chromium`), or use .html ({type(exc).__name__}: {exc})"
+            ) from None
