@@ -215,9 +215,12 @@ def _exact(value: Any) -> Fraction:
         raise ValueError(str(exc)) from None
 
 
-class _LognormalSpec(BaseModel):
+class LognormalLaw(BaseModel):
+    """A lognormal law of values: its ``median`` or its ``mean`` (one of them), and the annual
+    ``volatility`` of its logarithm; used for user distributions and for PWERM exit values."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
-    distribution: Literal["lognormal"]
+    distribution: Literal["lognormal"] = "lognormal"
     median: Fraction | None = None
     mean: Fraction | None = None
     volatility: Fraction
@@ -228,7 +231,7 @@ class _LognormalSpec(BaseModel):
         return None if v is None else _exact(v)
 
     @model_validator(mode="after")
-    def _one_centre(self) -> _LognormalSpec:
+    def _one_centre(self) -> LognormalLaw:
         if (self.median is None) == (self.mean is None):
             raise ValueError(M.MEAN_XOR_MEDIAN)
         for name in ("median", "mean", "volatility"):
@@ -265,7 +268,7 @@ class _DiscreteSpec(BaseModel):
         return self
 
 
-_SPECS: dict[str, type[_LognormalSpec] | type[_DiscreteSpec]] = {"lognormal": _LognormalSpec,
+_SPECS: dict[str, type[LognormalLaw] | type[_DiscreteSpec]] = {"lognormal": LognormalLaw,
                                                                    "discrete": _DiscreteSpec}
 
 
@@ -295,7 +298,7 @@ def read_distribution(path: str | Path, term: float) -> Distribution | Sample:
         line = line_of(lines, ("distribution",)) if isinstance(tree, dict) and "distribution" in tree else 1
         raise ScenarioError([Problem("distribution", M.DISTRIBUTION_KIND.format(got=kind), line)], str(p))
     spec = load_model(model, text, str(p))
-    if isinstance(spec, _LognormalSpec):
+    if isinstance(spec, LognormalLaw):
         vol = float(spec.volatility)
         median = float(spec.median) if spec.median is not None else float(spec.mean or 0) * math.exp(
             -0.5 * vol * vol * term)

@@ -41,6 +41,7 @@ from . import _messages as M
 from . import parameters as P
 from ._files import load_model, read_text
 from .curves import PricingCurve, pricing_curve
+from .distributions import LognormalLaw
 from .dlom import dlom as make_dlom
 from .result import ScenarioValue, ValuationResult
 
@@ -58,28 +59,8 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class LognormalExit(_Strict):
-    """An exit value drawn from a lognormal law: ``median`` (or ``mean``) and annual ``volatility``."""
-
-    distribution: Literal["lognormal"] = "lognormal"
-    median: Fraction | None = None
-    mean: Fraction | None = None
-    volatility: Fraction
-
-    @field_validator("median", "mean", "volatility", mode="before")
-    @classmethod
-    def _num(cls, v: Any) -> Any:
-        return _exact(v)
-
-    @model_validator(mode="after")
-    def _check(self) -> LognormalExit:
-        if (self.median is None) == (self.mean is None):
-            raise ValueError(M.MEAN_XOR_MEDIAN)
-        for name in ("median", "mean", "volatility"):
-            v = getattr(self, name)
-            if v is not None and v <= 0:
-                raise ValueError(M.NOT_POSITIVE.format(name=name, value=float(v)))
-        return self
+LognormalExit = LognormalLaw
+"""An exit value drawn from a lognormal law: ``median`` (or ``mean``) and annual ``volatility``."""
 
 
 _EXIT_KEYS = ("exit_value", "years", "discount_rate")
