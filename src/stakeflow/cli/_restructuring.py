@@ -16,6 +16,7 @@ from ..analysis import _restructuring_messages as M
 from ..analysis.compare import Comparison
 from ..analysis.solve import SolveResult
 from ..scenario.errors import InputError
+from ..scenario.numbers import short_amount
 from ._common import console, err_console
 
 MAP_HELP = "Party renamed by the change, old_id=new_id (repeat, or separate with commas)."
@@ -89,13 +90,7 @@ def counter(update: Callable[[str, int, int], None] | None, stage: str, total: i
 
 
 def money(x: float) -> str:
-    v = float(x)
-    a = abs(v)
-    sign = "-" if v < 0 else ""
-    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if a >= scale:
-            return f"{sign}{a / scale:,.2f}{suffix}"
-    return f"{sign}{a:,.0f}"
+    return short_amount(x, small=",.0f")
 
 
 def pm(x: float, se: float) -> str:

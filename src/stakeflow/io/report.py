@@ -24,6 +24,7 @@ from ..analysis.control import control_figure
 from ..analysis.projection import Block, simulate
 from ..analysis.restructuring import Assumption, Restructuring
 from ..analysis.sensitivity import Sensitivity
+from ..scenario.numbers import short_amount
 from .atomic import write_text
 
 if TYPE_CHECKING:
@@ -35,13 +36,7 @@ _COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#
 
 def money(x: float | Fraction, currency: str = "$") -> str:
     """An amount the way the report shows it: $1.23T, $45.6B, $7.8M."""
-    v = float(x)
-    a = abs(v)
-    sign = "−" if v < 0 else ""
-    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if a >= scale:
-            return f"{sign}{currency}{a / scale:,.2f}{suffix}"
-    return f"{sign}{currency}{a:,.0f}"
+    return short_amount(x, prefix=currency, small=",.0f", minus="−")
 
 
 def percent(x: float | None, digits: int = 1) -> str:
@@ -89,12 +84,7 @@ def money_ticks(lo: float, hi: float, log: bool = False) -> dict[str, list[Any]]
 
 
 def _tick(v: float) -> str:
-    a = abs(v)
-    sign = "−" if v < 0 else ""
-    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if a >= scale:
-            return f"{sign}${a / scale:g}{suffix}"
-    return f"{sign}${a:g}"
+    return short_amount(v, prefix="$", spec="g", minus="−")
 
 
 def _html(fig: go.Figure, div_id: str) -> Markup:

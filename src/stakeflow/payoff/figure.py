@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from ..scenario.numbers import short_amount as _short
 from .curve import PayoffCurve
 
 if TYPE_CHECKING:
@@ -15,11 +16,7 @@ _UNITS = ((Fraction(10**12), "T"), (Fraction(10**9), "B"), (Fraction(10**6), "M"
 
 def short_amount(x: Fraction | float) -> str:
     """An amount as analysts write it on a chart: ``2.5M``, ``17.3333B``, ``950``."""
-    v = Fraction(x)
-    for size, unit in _UNITS:
-        if abs(v) >= size:
-            return f"{float(v / size):,.6g}{unit}"
-    return f"{float(v):,.6g}"
+    return _short(x, spec=",.6g")
 
 
 def _label_rows(points: list[float], span: float, gap: float = 0.025) -> list[int]:

@@ -99,3 +99,22 @@ def format_amount(x: Fraction | float, decimals: int = 2) -> str:
     d = Decimal(x.numerator) / Decimal(x.denominator) if isinstance(x, Fraction) else Decimal(x)
     q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return f"{q:,}"
+
+
+_SCALES = ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "k"))
+
+
+def short_amount(x: Fraction | float, prefix: str = "", spec: str = ",.2f", small: str | None = None,
+                 minus: str = "-") -> str:
+    """An amount the way analysts write it in a table or on a chart: ``1.23T``, ``$45.60B``, ``950``.
+
+    ``spec`` formats the scaled amount, ``small`` (default ``spec``) an amount under a thousand;
+    ``prefix`` (a currency sign) goes after the sign: ``-$2.50M``.
+    """
+    v = float(x)
+    a = abs(v)
+    sign = minus if v < 0 else ""
+    for scale, suffix in _SCALES:
+        if a >= scale:
+            return f"{sign}{prefix}{a / scale:{spec}}{suffix}"
+    return f"{sign}{prefix}{a:{small or spec}}"
