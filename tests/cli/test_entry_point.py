@@ -65,3 +65,12 @@ def test_one_command_does_not_load_the_others() -> None:
     assert "stakeflow.cli.waterfall" in loaded
     for other in ("stakeflow.cli.run", "stakeflow.cli.value", "stakeflow.cli.ocf", "stakeflow.cli.serve"):
         assert other not in loaded
+
+
+def test_every_bad_exit_value_is_reported_at_once(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "waterfall", CASE, "--exits", "10M,abc,-5,20M")
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "error: exit value 'abc': 'abc' is not a number (write e.g. 2500000, 2_500_000, 2.5M, 13B, 49% or 3x)",
+        "error: exit value '-5': must not be negative",
+    ]

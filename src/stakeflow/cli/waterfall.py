@@ -50,9 +50,15 @@ def waterfall(
             sc = settle(sc, event)
     default = sc.exit.value if sc.exit is not None else None
     values = exit_values(exit_, exits, default)
-    with user_errors():
-        for v in values:
+    problems = []
+    for v in values:
+        try:
             exit_amount(v)
+        except InputError as exc:
+            problems.extend(exc.lines())
+    if problems:
+        fail(problems)  # every bad value at once, before any work
+    with user_errors():
         results = [run_waterfall(sc, v, entity, explain=False) for v in values]
         given = inputs(sc, file, results[0].entity, exit_values=[r.exit_value for r in results], events=event)
         export(xlsx, csv, waterfall_tables(results), given, sc.currency)
