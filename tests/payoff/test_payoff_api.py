@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import stakeflow as sf
-from stakeflow.engine import waterfall
+from stakeflow.engine import reference_waterfall as waterfall
 from stakeflow.payoff import PayoffCurve
 
 CASES = Path(__file__).resolve().parents[1] / "cases"

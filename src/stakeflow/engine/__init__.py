@@ -4,7 +4,7 @@ from .claims import Claim, claims_of
 from .conversion import equilibrium, is_equilibrium
 from .equity import CannotAbsorb, split
 from .ledger import Step
-from .lookthrough import exit_amount, reachable, resolve_entity, waterfall
+from .lookthrough import exit_amount, reachable, reference_waterfall, resolve_entity, waterfall
 from .result import EquityFlow, TierFlow, WaterfallResult
 from .tiers import split_tiers
 
@@ -20,6 +20,7 @@ __all__ = [
     "exit_amount",
     "is_equilibrium",
     "reachable",
+    "reference_waterfall",
     "resolve_entity",
     "split",
     "split_tiers",

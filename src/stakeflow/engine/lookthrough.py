@@ -12,12 +12,13 @@ from ..scenario.models import Entity, Scenario
 from ..scenario.numbers import NumberError, parse_number
 from ..scenario.validate import children
 from .claims import claims_of
+from .compiled import compiled, tier_claimants
 from .conversion import equilibrium
 from .equity import split
 from .instruments import accrual_date
 from .ledger import Step
 from .result import EquityFlow, TierFlow, WaterfallResult
-from .tiers import split_tiers
+from .tiers import TierPaid, split_tiers
 
 
 def exit_amount(value: Any) -> Fraction:
@@ -77,7 +78,61 @@ def reachable(sc: Scenario, root: Entity) -> tuple[list[Entity], list[str]]:
 
 
 def waterfall(sc: Scenario, exit_value: Any, entity: str | None = None, explain: bool = True) -> WaterfallResult:
-    """Who receives what, exactly, when ``entity``'s proceeds are ``exit_value``."""
+    """Who receives what, exactly, when ``entity``'s proceeds are ``exit_value``.
+
+    Read off each entity's compiled regimes (:mod:`.compiled`), kept with the scenario; the
+    explain ledger (``steps``) is the plain engine's, worked out when first asked for.
+    """
+    root = resolve_entity(sc, entity)
+    value = exit_amount(exit_value)
+    as_of = accrual_date(sc)
+    order, terminals = reachable(sc, root)
+    proceeds: dict[str, Fraction] = {e.id: Fraction(0) for e in order}
+    proceeds[root.id] = value
+    holders: dict[str, Fraction] = {t: Fraction(0) for t in terminals}
+    flows: dict[str, EquityFlow | TierFlow] = {}
+    for ent in order:
+        ce = compiled(sc, ent, as_of)
+        if ce is None:
+            return reference_waterfall(sc, value, root.id, explain)
+        v = proceeds[ent.id]
+        amounts = ce.at(v)
+        for claimant, _, j, share in ce.payees:
+            amt = amounts[j] * share if share != 1 else amounts[j]
+            if claimant in proceeds:
+                proceeds[claimant] += amt
+            else:
+                holders[claimant] += amt
+        if ce.is_equity:
+            conv = ce.converted_at(v)
+            flows[ent.id] = EquityFlow(
+                proceeds=v,
+                classes={str(cid): a for (cid, _), a in zip(ce.parts, amounts, strict=True)},
+                converted=[str(cid) for cid, _ in ce.parts if cid in conv],
+                price_per_share=ce.price_at(v),
+                holdings=[(h, str(cid), amounts[j] * share) for h, cid, j, share in ce.payees],
+            )
+        else:
+            tiers = ent.distribution or []
+            paid: list[dict[str, Fraction]] = [{} for _ in tiers]
+            totals = dict.fromkeys(tier_claimants(ent), Fraction(0))
+            for (i, k), a in zip(ce.parts, amounts, strict=True):
+                assert isinstance(i, int) and k is not None
+                paid[i][k] = a
+                totals[k] += a
+            flows[ent.id] = TierFlow(proceeds=v, tiers=[TierPaid(t.name or f"tier {i + 1}", paid[i])
+                                                        for i, t in enumerate(tiers)], totals=totals)
+    names = {t: sc.display_name(t) for t in [*holders, *flows]}
+    return WaterfallResult(entity=root.id, exit_value=value, currency=sc.currency, holders=holders,
+                           entities=flows, names=names,
+                           ledger=(lambda: reference_waterfall(sc, value, root.id).steps) if explain else None)
+
+
+def reference_waterfall(sc: Scenario, exit_value: Any, entity: str | None = None,
+                        explain: bool = True) -> WaterfallResult:
+    """The plain engine: the conversion equilibrium solved and every split worked out at
+    ``exit_value`` itself, recording the explain ledger. The reference every fast path is checked
+    against, and what writes the ledger."""
     root = resolve_entity(sc, entity)
     value = exit_amount(exit_value)
     order, terminals = reachable(sc, root)
@@ -139,6 +194,6 @@ def waterfall(sc: Scenario, exit_value: Any, entity: str | None = None, explain:
         currency=sc.currency,
         holders=holders,
         entities=flows,
-        steps=steps,
+        ledger=(lambda: steps),
         names={t: sc.display_name(t) for t in [*holders, *flows]},
     )

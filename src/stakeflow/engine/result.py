@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .ledger import Step
@@ -52,7 +54,7 @@ class WaterfallResult:
 
     ``holders`` maps every ultimate recipient reachable from the entity to its amount;
     ``entities`` holds, for each entity the money passed through, its class or tier amounts;
-    ``steps`` is the explain ledger.
+    ``steps`` is the explain ledger, worked out by ``ledger`` when first asked for.
     """
 
     entity: str
@@ -60,8 +62,13 @@ class WaterfallResult:
     currency: str
     holders: dict[str, Fraction]
     entities: dict[str, EquityFlow | TierFlow]
-    steps: list[Step] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
+    ledger: Callable[[], list[Step]] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def steps(self) -> list[Step]:
+        """The explain ledger: every step of the distribution, in order (empty when not asked for)."""
+        return self.ledger() if self.ledger is not None else []
 
     def to_json(self) -> dict[str, Any]:
         """The JSON document of SPEC §7 (``stakeflow waterfall --json``)."""

@@ -3,31 +3,29 @@ entity's proceeds, compiled once from the exact engine and evaluated on arrays a
 
 from __future__ import annotations
 
+import datetime as dt
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..engine import EquityFlow, exit_amount, reachable, resolve_entity, waterfall
+from ..engine import exit_amount, reachable, reference_waterfall, resolve_entity
+from ..engine.compiled import CompiledEntity, compiled
 from ..engine.instruments import accrual_date
-from ..scenario.models import Scenario
+from ..scenario.models import Entity, Scenario
 from . import _messages as M
-from .bound import upper_bound
-from .kinks import KinkSearchError, Sampler, Vector, find_kinks, restrict
+from .bound import entity_bound
+from .kinks import KinkSearchError
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-def _tables(points: list[Fraction], values: dict[str, list[Fraction]], slopes: dict[str, list[Fraction]],
-            order: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    b = np.array([float(p) for p in points], dtype=np.float64)
-    v = np.array([[float(values[h][k]) for h in order] for k in range(len(points))], dtype=np.float64)
-    s = np.array([[float(slopes[h][k]) for h in order] for k in range(len(points))], dtype=np.float64)
-    return b, v.reshape(len(points), len(order)), s.reshape(len(points), len(order))
+PartMap = dict[str, tuple[tuple[int, Fraction], ...]]
+Tables = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _at(points: list[Fraction], values: list[Fraction], slopes: list[Fraction], x: Fraction) -> Fraction:
@@ -35,7 +33,31 @@ def _at(points: list[Fraction], values: list[Fraction], slopes: list[Fraction], 
     return values[k] + slopes[k] * (x - points[k])
 
 
-@dataclass(frozen=True, eq=False)
+def _kept(grid: list[Fraction], slopes: list[tuple[Fraction, ...]],
+          columns: dict[str, tuple[tuple[int, Fraction], ...]]) -> list[int]:
+    """The grid points (indices) at which some column's slope changes, the first always; a
+    column is a sparse combination of parts."""
+    single: set[int] = set()
+    multi: list[tuple[tuple[int, Fraction], ...]] = []
+    for m in columns.values():
+        if len(m) == 1:
+            single.add(m[0][0])
+        elif m:
+            multi.append(m)
+    keep = [0]
+    for j in range(1, len(grid)):
+        prev, cur = slopes[j - 1], slopes[j]
+        changed = {i for i in range(len(cur)) if cur[i] != prev[i]}
+        if not changed:
+            continue
+        if changed & single or any(
+            any(i in changed for i, _ in m) and sum((f * (cur[i] - prev[i]) for i, f in m), Fraction(0)) != 0
+            for m in multi
+        ):
+            keep.append(j)
+    return keep
+
+
 class PayoffCurve:
     """Each ultimate recipient's payout (and each class's total) as a function of proceeds ``V``.
 
@@ -44,30 +66,104 @@ class PayoffCurve:
     ``slopes[h][-1]``. Breakpoints are exact and complete (SPEC §5): every holder is linear
     between two of them. Class totals have their own breakpoints (``class_breakpoints``),
     since a class can kink where no holder does (a holder of two classes, say).
+
+    Built from *parts* (every class of every entity, every claimant's share of every tier) on a
+    common grid of the root's proceeds, and a sparse map from parts to holders: a holder's exact
+    values are worked out when first asked for, and the float tables of :meth:`evaluate` by one
+    matrix product, so a thousand holders cost little more than ten.
     """
 
-    entity: str
-    currency: str
-    holders: list[str]
-    breakpoints: list[Fraction]
-    values: dict[str, list[Fraction]]
-    slopes: dict[str, list[Fraction]]
-    classes: list[str]
-    class_shares: dict[str, Fraction]
-    class_breakpoints: list[Fraction]
-    class_values: dict[str, list[Fraction]]
-    class_slopes: dict[str, list[Fraction]]
-    names: dict[str, str] = field(default_factory=dict)
-    search_bound: Fraction = Fraction(0)
-    evaluations: int = 0
-    _holder_tables: tuple[np.ndarray, np.ndarray, np.ndarray] = field(init=False, repr=False)
-    _class_tables: tuple[np.ndarray, np.ndarray, np.ndarray] = field(init=False, repr=False)
+    def __init__(self, *, entity: str, currency: str, holders: list[str], classes: list[str],
+                 class_shares: dict[str, Fraction], names: dict[str, str], grid: list[Fraction],
+                 part_values: list[tuple[Fraction, ...]], part_slopes: list[tuple[Fraction, ...]],
+                 holder_map: dict[str, tuple[tuple[int, Fraction], ...]], class_cols: list[int],
+                 evaluations: int = 0) -> None:
+        self.entity = entity
+        self.currency = currency
+        self.holders = holders
+        self.classes = classes
+        self.class_shares = class_shares
+        self.names = names
+        self.evaluations = evaluations
+        self._grid = grid
+        self._pv = part_values
+        self._ps = part_slopes
+        self._holder_map = holder_map
+        self._class_map: PartMap = {c: ((col, Fraction(1)),) for c, col in zip(classes, class_cols, strict=True)}
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_holder_tables",
-                           _tables(self.breakpoints, self.values, self.slopes, self.holders))
-        object.__setattr__(self, "_class_tables",
-                           _tables(self.class_breakpoints, self.class_values, self.class_slopes, self.classes))
+    from_parts = classmethod(lambda cls, **kw: cls(**kw))
+
+    @property
+    def search_bound(self) -> Fraction:
+        """Proceeds beyond which every payout is linear: the last breakpoint."""
+        return self._grid[-1]
+
+    def _columns(self, kept: list[int], mapping: dict[str, tuple[tuple[int, Fraction], ...]]
+                 ) -> tuple[list[Fraction], dict[str, list[Fraction]], dict[str, list[Fraction]]]:
+        points = [self._grid[j] for j in kept]
+        values = {k: [sum((f * self._pv[j][i] for i, f in m), Fraction(0)) for j in kept] for k, m in mapping.items()}
+        slopes = {k: [sum((f * self._ps[j][i] for i, f in m), Fraction(0)) for j in kept] for k, m in mapping.items()}
+        return points, values, slopes
+
+    @cached_property
+    def _holder_kept(self) -> list[int]:
+        return _kept(self._grid, self._ps, self._holder_map)
+
+    @cached_property
+    def _class_kept(self) -> list[int]:
+        return _kept(self._grid, self._ps, self._class_map)
+
+    @cached_property
+    def breakpoints(self) -> list[Fraction]:
+        return [self._grid[j] for j in self._holder_kept]
+
+    @cached_property
+    def _holder_exact(self) -> tuple[dict[str, list[Fraction]], dict[str, list[Fraction]]]:
+        _, v, s = self._columns(self._holder_kept, self._holder_map)
+        return v, s
+
+    @property
+    def values(self) -> dict[str, list[Fraction]]:
+        return self._holder_exact[0]
+
+    @property
+    def slopes(self) -> dict[str, list[Fraction]]:
+        return self._holder_exact[1]
+
+    @cached_property
+    def _class_exact(self) -> tuple[list[Fraction], dict[str, list[Fraction]], dict[str, list[Fraction]]]:
+        return self._columns(self._class_kept, self._class_map)
+
+    @property
+    def class_breakpoints(self) -> list[Fraction]:
+        return self._class_exact[0]
+
+    @property
+    def class_values(self) -> dict[str, list[Fraction]]:
+        return self._class_exact[1]
+
+    @property
+    def class_slopes(self) -> dict[str, list[Fraction]]:
+        return self._class_exact[2]
+
+    def _float_tables(self, kept: list[int], order: list[str], mapping: PartMap) -> Tables:
+        nparts = len(self._pv[0]) if self._pv else 0
+        m = np.zeros((nparts, len(order)), dtype=np.float64)
+        for j, k in enumerate(order):
+            for i, f in mapping[k]:
+                m[i, j] += float(f)
+        pv = np.array([[float(x) for x in self._pv[j]] for j in kept], dtype=np.float64).reshape(len(kept), nparts)
+        ps = np.array([[float(x) for x in self._ps[j]] for j in kept], dtype=np.float64).reshape(len(kept), nparts)
+        b = np.array([float(self._grid[j]) for j in kept], dtype=np.float64)
+        return b, np.ascontiguousarray(pv @ m), np.ascontiguousarray(ps @ m)
+
+    @cached_property
+    def _holder_tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self._float_tables(self._holder_kept, self.holders, self._holder_map)
+
+    @cached_property
+    def _class_tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return self._float_tables(self._class_kept, self.classes, self._class_map)
 
     # --- exact ------------------------------------------------------------------------------
     @property
@@ -155,62 +251,136 @@ class PayoffCurve:
         return str(self.to_frame().style.format(fmt).set_caption(caption).to_html())
 
 
+def _compose(points: list[Fraction], values: list[Fraction], slopes: list[Fraction],
+             ce: CompiledEntity) -> tuple[list[Fraction], list[tuple[Fraction, ...]], list[tuple[Fraction, ...]]]:
+    """An entity's parts as functions of the root's proceeds, its own proceeds being the
+    piecewise-linear ``p`` given by ``points``, ``values`` and ``slopes`` (non-decreasing): the
+    entity's piece starts pulled back through ``p`` join ``p``'s own breakpoints."""
+    grid: list[Fraction] = []
+    for j, (x0, p0, r) in enumerate(zip(points, values, slopes, strict=True)):
+        grid.append(x0)
+        if r > 0:
+            x1 = points[j + 1] if j + 1 < len(points) else None
+            p1 = None if x1 is None else p0 + r * (x1 - x0)
+            for s in ce.starts:
+                if s > p0 and (p1 is None or s < p1):
+                    grid.append(x0 + (s - p0) / r)
+    vals: list[tuple[Fraction, ...]] = []
+    slps: list[tuple[Fraction, ...]] = []
+    for x in grid:
+        j = bisect_right(points, x) - 1
+        r = slopes[j]
+        px = values[j] + r * (x - points[j])
+        k = ce.piece(px)
+        vals.append(ce.at(px))
+        slps.append(tuple(s * r for s in ce.slopes[k]))
+    return grid, vals, slps
+
+
+def _resample(grid: list[Fraction], points: list[Fraction], vals: list[tuple[Fraction, ...]],
+              slps: list[tuple[Fraction, ...]]) -> tuple[list[tuple[Fraction, ...]], list[tuple[Fraction, ...]]]:
+    """The same piecewise-linear columns on ``grid``, a refinement of ``points``."""
+    if grid == points:
+        return vals, slps
+    out_v, out_s = [], []
+    for x in grid:
+        j = bisect_right(points, x) - 1
+        d = x - points[j]
+        out_v.append(tuple(v + s * d for v, s in zip(vals[j], slps[j], strict=True)))
+        out_s.append(slps[j])
+    return out_v, out_s
+
+
 def payoff_curve(sc: Scenario, entity: str | None = None) -> PayoffCurve:
     """Compile ``entity``'s payoff curve (default: the scenario's exit entity or single root).
 
-    The breakpoints come from the exact engine alone: the search of :mod:`stakeflow.payoff.kinks`
-    runs over ``V ↦ (each ultimate recipient's payout, each class's total)`` up to the bound of
-    :mod:`stakeflow.payoff.bound`, beyond which every payout is linear.
+    One sweep per entity (:mod:`stakeflow.engine.regimes` for equity, the tier walk for tier
+    programs), reused from the scenario's compiled regimes; look-through composes them: an
+    entity's proceeds are a piecewise-linear function of the root's, and its own breakpoints
+    are pulled back through it. Holders come last, through a sparse map from parts (classes,
+    tier shares) to the ultimate recipients.
     """
     root = resolve_entity(sc, entity)
-    order, _ = reachable(sc, root)
-    first = waterfall(sc, Fraction(0), root.id, explain=False)
-    holders = list(first.holders)
-    classes = [c.id for c in root.classes or ()] if root.is_equity else []
-
-    def engine(v: Fraction) -> Vector:
-        res = waterfall(sc, v, root.id, explain=False)
-        flow = res.entities[root.id]
-        cls = flow.classes if isinstance(flow, EquityFlow) else {}
-        return (*(res.holders[h] for h in holders), *(cls[c] for c in classes))
-
-    f = Sampler(engine)
-
-    def proceeds(v: Fraction) -> dict[str, Fraction]:
-        res = waterfall(sc, v, root.id, explain=False)
-        return {k: flow.proceeds for k, flow in res.entities.items()}
-
-    u = upper_bound(order, proceeds, accrual_date(sc))
-    f_u, f_2u, f_3u = f(u), f(2 * u), f(3 * u)
-    after = tuple((b - a) / u for a, b in zip(f_u, f_2u, strict=True))
-    if any(c != b + s * u for b, c, s in zip(f_2u, f_3u, after, strict=True)):
-        raise KinkSearchError(M.NOT_LINEAR_BEYOND.format(entity=root.id, bound=float(u)))
-    start, kinks = find_kinks(f, u, after)
-
-    def curve_of(cols: list[int], ids: list[str]) -> tuple[list[Fraction], dict[str, list[Fraction]],
-                                                            dict[str, list[Fraction]]]:
-        points, slopes = restrict(kinks, start, cols)
-        vals = [f(p) for p in points]
-        return (points,
-                {i: [fx[c] for fx in vals] for i, c in zip(ids, cols, strict=True)},
-                {i: [s[j] for s in slopes] for j, i in enumerate(ids)})
-
-    nh = len(holders)
-    bp, hv, hs = curve_of(list(range(nh)), holders)
-    cbp, cv, cs = curve_of(list(range(nh, nh + len(classes))), classes)
-    return PayoffCurve(
+    order, terminals = reachable(sc, root)
+    as_of = accrual_date(sc)
+    comp: dict[str, CompiledEntity] = {}
+    for ent in order:
+        ce = compiled(sc, ent, as_of)
+        if ce is None:
+            # Terms with no curve (proceeds some amount could not absorb): the plain engine
+            # raises its located error.
+            reference_waterfall(sc, _beyond(sc, ent, as_of), ent.id, explain=False)
+            raise KinkSearchError(M.UNSETTLED)
+        comp[ent.id] = ce
+    # Each entity's proceeds as a scalar piecewise-linear function of the root's.
+    inflow: dict[str, list[tuple[list[Fraction], list[Fraction], list[Fraction]]]] = {e.id: [] for e in order}
+    inflow[root.id].append(([Fraction(0)], [Fraction(0)], [Fraction(1)]))
+    grids: dict[str, list[Fraction]] = {}
+    part_vals: dict[str, list[tuple[Fraction, ...]]] = {}
+    part_slps: dict[str, list[tuple[Fraction, ...]]] = {}
+    for ent in order:
+        pts, vs, ss = _sum_scalars(inflow[ent.id])
+        ce = comp[ent.id]
+        grid, vals, slps = _compose(pts, vs, ss, ce)
+        grids[ent.id], part_vals[ent.id], part_slps[ent.id] = grid, vals, slps
+        for claimant, _, col, share in ce.payees:
+            if claimant in inflow:
+                inflow[claimant].append((grid, [v[col] * share for v in vals], [s[col] * share for s in slps]))
+    grid = sorted({x for g in grids.values() for x in g})
+    columns: list[tuple[str, int]] = []
+    values_rows: list[list[Fraction]] = [[] for _ in grid]
+    slope_rows: list[list[Fraction]] = [[] for _ in grid]
+    for ent in order:
+        vals, slps = _resample(grid, grids[ent.id], part_vals[ent.id], part_slps[ent.id])
+        columns += [(ent.id, j) for j in range(len(comp[ent.id].parts))]
+        for i in range(len(grid)):
+            values_rows[i].extend(vals[i])
+            slope_rows[i].extend(slps[i])
+    col_of = {c: i for i, c in enumerate(columns)}
+    holder_map: dict[str, list[tuple[int, Fraction]]] = {t: [] for t in terminals}
+    for ent in order:
+        for claimant, _, col, share in comp[ent.id].payees:
+            if claimant in holder_map:
+                holder_map[claimant].append((col_of[(ent.id, col)], share))
+    holders = list(terminals)
+    classes = [str(cid) for cid, _ in comp[root.id].parts] if root.is_equity else []
+    class_cols = [col_of[(root.id, j)] for j in range(len(classes))]
+    return PayoffCurve.from_parts(
         entity=root.id,
         currency=sc.currency,
         holders=holders,
-        breakpoints=bp,
-        values=hv,
-        slopes=hs,
         classes=classes,
         class_shares={c: root.class_shares(c) for c in classes},
-        class_breakpoints=cbp,
-        class_values=cv,
-        class_slopes=cs,
         names={k: sc.display_name(k) for k in [*holders, *classes]},
-        search_bound=u,
-        evaluations=f.calls,
+        grid=grid,
+        part_values=[tuple(r) for r in values_rows],
+        part_slopes=[tuple(r) for r in slope_rows],
+        holder_map={h: tuple(m) for h, m in holder_map.items()},
+        class_cols=class_cols,
+        evaluations=sum(len(ce.starts) for ce in comp.values()),
     )
+
+
+def _sum_scalars(fns: list[tuple[list[Fraction], list[Fraction], list[Fraction]]]
+                 ) -> tuple[list[Fraction], list[Fraction], list[Fraction]]:
+    """The sum of scalar piecewise-linear functions of the root's proceeds."""
+    if len(fns) == 1:
+        return fns[0]
+    if not fns:
+        return [Fraction(0)], [Fraction(0)], [Fraction(0)]
+    pts = sorted({x for f in fns for x in f[0]})
+    vals, slps = [], []
+    for x in pts:
+        v = s = Fraction(0)
+        for fp, fv, fs in fns:
+            j = bisect_right(fp, x) - 1
+            v += fv[j] + fs[j] * (x - fp[j])
+            s += fs[j]
+        vals.append(v)
+        slps.append(s)
+    return pts, vals, slps
+
+
+def _beyond(sc: Scenario, ent: Entity, as_of: dt.date | None) -> Fraction:
+    """An amount past everything the entity's terms can absorb."""
+    return 2 * entity_bound(ent, as_of) + 1

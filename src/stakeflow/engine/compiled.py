@@ -1,0 +1,166 @@
+"""Each entity's distribution compiled once into its regimes, and reused.
+
+An entity's distribution of its own proceeds ``p`` is piecewise linear in ``p`` (SPEC §5), so it
+is kept as pieces: from each piece's start, every *part* of the distribution (a class of an
+equity entity, a claimant's share of one tier of a tier program) receives
+``value + slope·(p − start)``. Equity entities get their pieces from the regime sweep of
+:mod:`.regimes`, tier programs from the walk of :func:`.tiers.segments`. A waterfall at any
+amount is then a look-up and one multiply-add per part, still exact; payoff curves compose the
+entities' pieces through look-through.
+
+Compiled entities are kept per scenario object (scenarios are immutable once validated), so
+every caller that asks again, a web page, a solve iteration, a sweep point, reuses them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from bisect import bisect_right
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..scenario.errors import InputError
+from ..scenario.models import Entity, Scenario
+from .claims import claims_of
+from .regimes import NoRegime, Piece, Sweep
+from .tiers import claimants, segments
+
+ZERO = Fraction(0)
+
+
+@dataclass(frozen=True)
+class CompiledEntity:
+    """An entity's distribution of its own proceeds as exact pieces.
+
+    ``parts`` name what each column pays: ``(class_id, None)`` for an equity class,
+    ``(tier_index, claimant)`` for a claimant's share of a tier. ``starts[k]`` is where piece
+    ``k`` begins; ``values[k]`` and ``slopes[k]`` are every part's value there and slope after.
+    For equity entities, ``converted[k]`` is the conversion equilibrium on piece ``k`` and
+    ``prices[k]`` the residual price per as-converted share as a line from ``starts[k]``.
+    """
+
+    entity: str
+    is_equity: bool
+    parts: tuple[tuple[int | str, str | None], ...]
+    starts: tuple[Fraction, ...]
+    values: tuple[tuple[Fraction, ...], ...]
+    slopes: tuple[tuple[Fraction, ...], ...]
+    converted: tuple[frozenset[str], ...] = ()
+    prices: tuple[tuple[Fraction, Fraction], ...] = ()
+    payees: tuple[tuple[str, str | None, int, Fraction], ...] = ()
+    """Who receives each part: ``(claimant, class_id or None, column, fraction of the part)``,
+    in the order the engine pays them (classes in the file's order, then their holdings)."""
+
+    def piece(self, p: Fraction) -> int:
+        """The index of the piece holding proceeds ``p``."""
+        return bisect_right(self.starts, p) - 1
+
+    def at(self, p: Fraction) -> tuple[Fraction, ...]:
+        """Every part's exact amount at proceeds ``p``."""
+        k = self.piece(p)
+        d = p - self.starts[k]
+        if not d:
+            return self.values[k]
+        return tuple(v + s * d if s else v for v, s in zip(self.values[k], self.slopes[k], strict=True))
+
+    def converted_at(self, p: Fraction) -> frozenset[str]:
+        """The classes that convert at proceeds ``p``: at a piece's start, a class that switches
+        there is indifferent, and an indifferent class is reported as not converting (SPEC §3)."""
+        k = self.piece(p)
+        if k > 0 and p == self.starts[k]:
+            return self.converted[k] & self.converted[k - 1]
+        return self.converted[k]
+
+    def price_at(self, p: Fraction) -> Fraction:
+        k = self.piece(p)
+        v, s = self.prices[k]
+        return v + s * (p - self.starts[k])
+
+
+def _equity(entity: Entity, as_of: dt.date | None) -> CompiledEntity:
+    claims = claims_of(entity, as_of)
+    pieces: list[Piece] = Sweep(entity.id, claims).pieces()
+    payees = []
+    for j, c in enumerate(claims):
+        for h in entity.holdings or ():
+            if h.class_ == c.id and c.shares != 0:
+                payees.append((h.holder, c.id, j, h.shares / c.shares))
+    return CompiledEntity(
+        entity=entity.id,
+        is_equity=True,
+        parts=tuple((c.id, None) for c in claims),
+        starts=tuple(p.start for p in pieces),
+        values=tuple(p.values for p in pieces),
+        slopes=tuple(p.slopes for p in pieces),
+        converted=tuple(p.converted for p in pieces),
+        prices=tuple(p.price for p in pieces),
+        payees=tuple(payees),
+    )
+
+
+def _tiers(entity: Entity) -> CompiledEntity:
+    tiers = entity.distribution or []
+    parts: list[tuple[int | str, str | None]] = []
+    for i, tier in enumerate(tiers):
+        names = list(tier.shares)
+        if tier.overflow is not None and tier.overflow not in names:
+            names.append(tier.overflow)
+        parts += [(i, k) for k in names]
+    column = {part: j for j, part in enumerate(parts)}
+    starts: list[Fraction] = []
+    values: list[tuple[Fraction, ...]] = []
+    slopes: list[tuple[Fraction, ...]] = []
+    paid = [ZERO] * len(parts)
+    at = ZERO
+    for seg in segments(tiers):
+        slope = [ZERO] * len(parts)
+        for k, r in seg.rates.items():
+            slope[column[(seg.tier, k)]] = r
+        starts.append(at)
+        values.append(tuple(paid))
+        slopes.append(tuple(slope))
+        if seg.length is None:
+            break
+        paid = [v + s * seg.length for v, s in zip(paid, slope, strict=True)]
+        at += seg.length
+    else:
+        # The walk ended with every tier complete: validation rules that out (money would be
+        # stranded), so a curve never gets here; nothing more is paid.
+        starts.append(at)
+        values.append(tuple(paid))
+        slopes.append(tuple(ZERO for _ in parts))
+    payees = tuple((k, None, j, Fraction(1)) for j, (_, k) in enumerate(parts) if k is not None)
+    return CompiledEntity(entity.id, False, tuple(parts), tuple(starts), tuple(values), tuple(slopes),
+                          payees=payees)
+
+
+def compile_entity(entity: Entity, as_of: dt.date | None = None) -> CompiledEntity:
+    """``entity``'s distribution of its own proceeds, with dividends and interest accrued to ``as_of``."""
+    return _equity(entity, as_of) if entity.is_equity else _tiers(entity)
+
+
+# Keyed by the scenario object's identity (scenarios compare by value and need not be
+# hashable); an entry goes when its scenario does.
+_CACHE: dict[int, dict[tuple[str, dt.date | None], CompiledEntity | None]] = {}
+
+
+def compiled(sc: Scenario, entity: Entity, as_of: dt.date | None) -> CompiledEntity | None:
+    """``entity`` of ``sc`` compiled, once per scenario object and accrual date; None where its
+    terms have no curve (it cannot absorb every amount): the plain engine then answers, with its
+    located error beyond what the entity can absorb."""
+    per = _CACHE.get(id(sc))
+    if per is None:
+        per = _CACHE[id(sc)] = {}
+        weakref.finalize(sc, _CACHE.pop, id(sc), None)
+    key = (entity.id, as_of)
+    if key not in per:
+        try:
+            per[key] = compile_entity(entity, as_of)
+        except (InputError, NoRegime):
+            per[key] = None
+    return per[key]
+
+
+def tier_claimants(entity: Entity) -> list[str]:
+    return claimants(entity.distribution or [])

@@ -1,0 +1,390 @@
+"""The regime of an equity entity at proceeds ``V``: every class's payout and slope, exactly, and
+the next event, so that the whole payoff curve is one sweep from 0 upwards.
+
+For a fixed set ``C`` of converted classes the split of SPEC §3 is piecewise linear in ``V``
+(:class:`Structure`):
+
+* **preferences**, while ``V`` is below the total preference ``S``: the seniority group being
+  filled receives each marginal dollar pro rata to its preferences; the event is the group full;
+* **residual** ``r = V − S``, shared at the price ``P`` per as-converted share solving
+  ``R(P) = r``, where ``R(P) = Σ_common n·P + Σ_capped min(n·P, h) + Σ_options n·(P − K)⁺`` is
+  piecewise linear in ``P`` with knots at the strikes ``K`` and the cap prices ``h / n``
+  (``h`` the room a cap leaves above the preference); the event is the next knot.
+
+The conversion equilibrium (rule 3) is followed across ``V`` rather than found again at every
+point: on a piece where ``C`` holds, class ``c``'s payout under ``C`` and under ``C`` with ``c``'s
+own choice switched are both piecewise linear, and ``C`` stops being an equilibrium at the first
+point where a class would gain (or, converted, would no longer strictly gain) by switching. Both
+are read off ``C``'s own structure: switching one class moves its preference in or out of the
+stack and adds or removes its term in ``R``, so nothing is rebuilt to test a switch. Where a
+switch leaves a set that is no equilibrium, the equilibrium just right of the point is searched
+as :func:`stakeflow.engine.conversion.equilibrium` does, comparing ``(value, slope)`` pairs just
+right of the point instead of values at it.
+
+Every quantity is an exact ``Fraction``; the sweep is checked against :func:`.equity.split` and
+:func:`.conversion.equilibrium` at every breakpoint and midpoint by the tests.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .claims import Claim
+from .equity import split
+
+ZERO = Fraction(0)
+
+# A line just right of a point: (value there, slope after).
+Line = tuple[Fraction, Fraction]
+
+
+class NoRegime(RuntimeError):
+    """The sweep found no conversion equilibrium just right of a point (not expected for standard terms)."""
+
+
+@dataclass(frozen=True)
+class Piece:
+    """From ``start`` up to the next piece every class is linear: ``values[i] + slopes[i]·(V − start)``
+    for ``claims[i]``; ``converted`` is the equilibrium on the piece; the residual price per
+    as-converted share is ``price[0] + price[1]·(V − start)``."""
+
+    start: Fraction
+    converted: frozenset[str]
+    values: tuple[Fraction, ...]
+    slopes: tuple[Fraction, ...]
+    price: Line
+
+
+class Structure:
+    """The split of every amount among ``claims`` with the classes in ``converted`` converted."""
+
+    def __init__(self, claims: Sequence[Claim], converted: frozenset[str]) -> None:
+        self.claims = claims
+        self.converted = converted
+        owed: dict[int, Fraction] = {}
+        for c in claims:
+            if c.is_preferred and c.id not in converted and c.preference > 0:
+                owed[c.seniority] = owed.get(c.seniority, ZERO) + c.preference
+        self.seniorities = sorted(owed, reverse=True)
+        self.owed = owed
+        self.before: dict[int, Fraction] = {}
+        run = ZERO
+        starts = []
+        for s in self.seniorities:
+            self.before[s] = run
+            starts.append(run)
+            run += owed[s]
+        self.group_starts = starts
+        self.total_preference = run
+        # The residual take R(P): its slope from 0 and its changes at each knot.
+        slope0 = ZERO
+        deltas: dict[Fraction, Fraction] = {}
+        self.role: dict[str, tuple[str, Fraction, Fraction]] = {}
+        for c in claims:
+            n = c.as_converted
+            if n == 0:
+                continue
+            if c.strike is not None:
+                self.role[c.id] = ("option", n, c.strike)
+                if c.strike > 0:
+                    deltas[c.strike] = deltas.get(c.strike, ZERO) + n
+                else:
+                    slope0 += n
+            elif not c.is_preferred or c.id in converted or (c.participating and c.cap is None):
+                self.role[c.id] = ("common", n, ZERO)
+                slope0 += n
+            elif c.participating:
+                assert c.cap is not None
+                room = max(c.cap - c.preference, ZERO)
+                if room > 0:
+                    self.role[c.id] = ("capped", n, room)
+                    slope0 += n
+                    deltas[room / n] = deltas.get(room / n, ZERO) - n
+        knots = [ZERO]
+        takes = [ZERO]
+        slopes = [slope0]
+        for k in sorted(deltas):
+            if deltas[k] == 0:
+                continue
+            takes.append(takes[-1] + slopes[-1] * (k - knots[-1]))
+            knots.append(k)
+            slopes.append(slopes[-1] + deltas[k])
+        self.knots = knots
+        self.takes = takes
+        self.slopes = slopes
+
+    # --- the residual take and its inverse --------------------------------------------------
+    def _price(self, r: Fraction) -> tuple[int, Fraction, Fraction]:
+        """Just right of residual ``r``: the knot interval, the price and dP/dr."""
+        i = bisect_right(self.takes, r) - 1
+        a = self.slopes[i]
+        if a == 0:
+            return i, self.knots[i], ZERO
+        return i, self.knots[i] + (r - self.takes[i]) / a, 1 / a
+
+    def absorbs(self) -> bool:
+        """Whether the residual take grows without bound (some participant is never capped)."""
+        return self.slopes[-1] > 0
+
+    # --- the regime at V --------------------------------------------------------------------
+    def regime(self, v: Fraction) -> tuple[list[Line], Line, Fraction | None]:
+        """Every class's line just right of ``v``, the price's, and the next event (None: none)."""
+        lines: list[Line] = []
+        s_total = self.total_preference
+        if v < s_total:
+            g = bisect_right(self.group_starts, v) - 1
+            sen = self.seniorities[g]
+            start, owed = self.group_starts[g], self.owed[sen]
+            for c in self.claims:
+                if c.is_preferred and c.id not in self.converted and c.preference > 0:
+                    if c.seniority > sen:
+                        lines.append((c.preference, ZERO))
+                    elif c.seniority == sen:
+                        lines.append((c.preference * (v - start) / owed, c.preference / owed))
+                    else:
+                        lines.append((ZERO, ZERO))
+                else:
+                    lines.append((ZERO, ZERO))
+            return lines, (ZERO, ZERO), start + owed
+        i, p, dp = self._price(v - s_total)
+        nxt = s_total + self.takes[i + 1] if i + 1 < len(self.knots) else None
+        for c in self.claims:
+            pref = c.preference if c.is_preferred and c.id not in self.converted and c.preference > 0 else ZERO
+            role = self.role.get(c.id)
+            if role is None:
+                lines.append((pref, ZERO))
+                continue
+            kind, n, x = role
+            if kind == "common":
+                lines.append((pref + n * p, n * dp))
+            elif kind == "capped":
+                if n * p < x:
+                    lines.append((pref + n * p, n * dp))
+                else:
+                    lines.append((pref + x, ZERO))
+            elif p > x or (p == x and dp > 0):
+                lines.append((n * (p - x), n * dp))
+            else:
+                lines.append((ZERO, ZERO))
+        return lines, (p, dp), nxt
+
+    # --- one class's choice switched ---------------------------------------------------------
+    def switched(self, c: Claim, v: Fraction) -> tuple[Line, Fraction | None]:
+        """Class ``c``'s line just right of ``v`` were it to switch its own choice alone, and the
+        end of that line (None: it never ends)."""
+        if c.id in self.converted:
+            return self._unconverted(c, v)
+        return self._converted(c, v)
+
+    def _converted(self, c: Claim, v: Fraction) -> tuple[Line, Fraction | None]:
+        n = c.as_converted
+        pref = c.preference if c.preference > 0 else ZERO
+        s_alt = self.total_preference - pref
+        if v < s_alt:
+            return (ZERO, ZERO), s_alt
+        role = self.role.get(c.id)
+        room = role[2] if role is not None and role[0] == "capped" else None
+        p, dp, end_p = self._solve(v - s_alt, n, room, +1)
+        return (n * p, n * dp), (None if end_p is None else s_alt + end_p)
+
+    def _unconverted(self, c: Claim, v: Fraction) -> tuple[Line, Fraction | None]:
+        n = c.as_converted
+        pref = c.preference if c.preference > 0 else ZERO
+        ends: list[Fraction] = []
+        if pref > 0:
+            above = sum((self.owed[s] for s in self.seniorities if s > c.seniority), ZERO)
+            same = self.owed.get(c.seniority, ZERO) + pref
+            if v < above:
+                paid: Line = (ZERO, ZERO)
+                ends.append(above)
+            elif v < above + same:
+                paid = (pref * (v - above) / same, pref / same)
+                ends.append(above + same)
+            else:
+                paid = (pref, ZERO)
+        else:
+            paid = (ZERO, ZERO)
+        part: Line = (ZERO, ZERO)
+        if c.participating and c.cap is not None:
+            room = max(c.cap - pref, ZERO)
+            s_alt = self.total_preference + pref
+            if room > 0:
+                if v < s_alt:
+                    ends.append(s_alt)
+                else:
+                    p, dp, end_p = self._solve(v - s_alt, n, room, -1)
+                    if end_p is not None:
+                        ends.append(s_alt + end_p)
+                    part = (n * p, n * dp) if n * p < room or (n * p == room and dp < 0) else (room, ZERO)
+        return (paid[0] + part[0], paid[1] + part[1]), (min(ends) if ends else None)
+
+    def _solve(self, r: Fraction, n: Fraction, room: Fraction | None, sign: int) -> tuple[Fraction, Fraction,
+                                                                                        Fraction | None]:
+        """The price just right of residual ``r`` when one class's term in ``R`` changes:
+        ``sign = +1`` adds ``n·P`` less its capped participation (``min(n·P, room)``, if any);
+        ``sign = −1`` takes ``n·P`` out and puts the capped participation back. Returns the price,
+        dP/dr and the residual at which that line ends."""
+
+        def extra(p: Fraction) -> Fraction:
+            e = n * p if room is None else max(n * p - room, ZERO)
+            return sign * e
+
+        def extra_slope(p_right_of: Fraction) -> Fraction:
+            if room is None:
+                return sign * n
+            return sign * n if n * p_right_of >= room else ZERO
+
+        knots = list(self.knots)
+        takes = list(self.takes)
+        kink = None if room is None else room / n
+        # F(P) = R(P) + extra(P) is non-decreasing: find the last knot (the extra term's kink
+        # included) at which F is at most r.
+        lo, hi = 0, len(knots)
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if takes[mid] + extra(knots[mid]) <= r:
+                lo = mid
+            else:
+                hi = mid
+        start = knots[lo]
+        nxt = knots[lo + 1] if lo + 1 < len(knots) else None
+        if kink is not None and kink > start and (nxt is None or kink < nxt):
+            at_kink = takes[lo] + self.slopes[lo] * (kink - start) + extra(kink)
+            if at_kink <= r:
+                start = kink
+            else:
+                nxt = kink
+        f_start = takes[lo] + self.slopes[lo] * (start - knots[lo]) + extra(start)
+        slope = self.slopes[lo] + extra_slope(start)
+        if slope <= 0:
+            return start, ZERO, None if nxt is None else f_start
+        p = start + (r - f_start) / slope
+        end = None
+        if nxt is not None:
+            end = takes[lo] + self.slopes[lo] * (nxt - knots[lo]) + extra(nxt)
+        return p, 1 / slope, end
+
+
+def _later(a: Line, b: Line) -> int:
+    """Compare two lines just right of the same point: −1, 0 or 1."""
+    if a == b:
+        return 0
+    return 1 if a > b else -1
+
+
+class Sweep:
+    """Every regime of an equity entity from proceeds 0 upwards (see the module's docstring)."""
+
+    def __init__(self, entity_id: str, claims: Sequence[Claim]) -> None:
+        self.entity_id = entity_id
+        self.claims = list(claims)
+        self.index = {c.id: i for i, c in enumerate(self.claims)}
+        self.order = sorted((c for c in self.claims if c.convertible and c.as_converted > 0),
+                            key=lambda c: (c.conversion_threshold, c.id))
+        self._structures: dict[frozenset[str], Structure] = {}
+
+    def structure(self, converted: frozenset[str]) -> Structure:
+        st = self._structures.get(converted)
+        if st is None:
+            st = self._structures[converted] = Structure(self.claims, converted)
+        return st
+
+    def _holds(self, st: Structure, lines: list[Line], v: Fraction) -> bool:
+        """Whether ``st.converted`` is an equilibrium just right of ``v``."""
+        for c in self.order:
+            alt, _ = st.switched(c, v)
+            base = lines[self.index[c.id]]
+            cmp = _later(alt, base)
+            if (c.id in st.converted and cmp >= 0) or (c.id not in st.converted and cmp > 0):
+                return False
+        return True
+
+    def _equilibrium(self, v: Fraction, hint: frozenset[str] | None) -> Structure:
+        """The equilibrium just right of ``v``: ``hint`` if it holds, else as the engine finds it."""
+        tried = []
+        if hint is not None:
+            tried.append(hint)
+        tried += [frozenset(c.id for c in self.order[:k]) for k in range(len(self.order) + 1)]
+        for cand in tried:
+            st = self.structure(cand)
+            lines, _, _ = st.regime(v)
+            if self._holds(st, lines, v):
+                return st
+        current: frozenset[str] = frozenset()
+        seen = {current}
+        while True:
+            st = self.structure(current)
+            lines, _, _ = st.regime(v)
+            move = None
+            for c in self.order:
+                alt, _ = st.switched(c, v)
+                cmp = _later(alt, lines[self.index[c.id]])
+                if (c.id in current and cmp >= 0) or (c.id not in current and cmp > 0):
+                    move = c.id
+                    break
+            if move is None:
+                return st
+            current = current ^ {move}
+            if current in seen:
+                raise NoRegime(f"no conversion equilibrium for entity {self.entity_id!r} just above {float(v)}")
+            seen.add(current)
+
+    def _switch_point(self, st: Structure, c: Claim, v: Fraction, base: Line, end: Fraction | None) -> Fraction | None:
+        """The first point in ``[v, end)`` past ``v`` where class ``c`` would switch, its line under
+        ``st`` being ``base`` there."""
+        converted = c.id in st.converted
+        x = v
+        while end is None or x < end:
+            alt, alt_end = st.switched(c, x)
+            b = base[0] + base[1] * (x - v)
+            d0, ds = alt[0] - b, alt[1] - base[1]
+            if x > v and (d0 > 0 or (d0 == 0 and (ds > 0 or (converted and ds == 0)))):
+                return x
+            seg_end = alt_end if end is None else (end if alt_end is None else min(alt_end, end))
+            if d0 < 0 < ds:
+                root = x - d0 / ds
+                if seg_end is None or root < seg_end:
+                    return root
+            if seg_end is None or seg_end <= x:
+                return None
+            x = seg_end
+        return None
+
+    def pieces(self) -> list[Piece]:
+        """The regimes from 0 upwards, consecutive ones with the same slopes merged."""
+        unconverted = self.structure(frozenset())
+        if not unconverted.absorbs():
+            # Every residual participant capped and no common shares: amounts beyond what the
+            # classes take unconverted are an error (SPEC §3 rule 4), which the engine words.
+            most = unconverted.total_preference + unconverted.takes[-1]
+            split(self.entity_id, self.claims, most * 2 + 1, frozenset())
+        v = ZERO
+        st = self._equilibrium(v, None)
+        out: list[Piece] = []
+        while True:
+            lines, price, end = st.regime(v)
+            nxt = end
+            flips: list[str] = []
+            for c in self.order:
+                at = self._switch_point(st, c, v, lines[self.index[c.id]], nxt)
+                if at is not None and (nxt is None or at <= nxt):
+                    if nxt is not None and at == nxt:
+                        flips.append(c.id)
+                    else:
+                        nxt, flips = at, [c.id]
+            values = tuple(line[0] for line in lines)
+            slopes = tuple(line[1] for line in lines)
+            if out and out[-1].slopes == slopes and out[-1].converted == st.converted:
+                pass
+            else:
+                out.append(Piece(v, st.converted, values, slopes, price))
+            if nxt is None:
+                return out
+            if nxt <= v:
+                raise NoRegime(f"the regime sweep of entity {self.entity_id!r} did not advance at {float(v)}")
+            hint = st.converted ^ frozenset(flips) if flips else st.converted
+            v = nxt
+            st = self._equilibrium(v, hint)
