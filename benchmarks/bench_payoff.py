@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE))
 import numpy_waterfall  # noqa: E402
 
 import stakeflow as sf  # noqa: E402
-from stakeflow.engine import waterfall  # noqa: E402
+from stakeflow.engine import reference_waterfall as waterfall  # noqa: E402
 
 N = 2_000_000
 SEED = 20251028

@@ -115,6 +115,7 @@ class Structure:
         self.knots = knots
         self.takes = takes
         self.slopes = slopes
+        self._above_cache: dict[int, Fraction] = {}
 
     # --- the residual take and its inverse --------------------------------------------------
     def _price(self, r: Fraction) -> tuple[int, Fraction, Fraction]:
@@ -179,6 +180,21 @@ class Structure:
             return self._unconverted(c, v)
         return self._converted(c, v)
 
+    def _above(self, seniority: int) -> Fraction:
+        """The preferences of the stack senior to ``seniority``."""
+        got = self._above_cache.get(seniority)
+        if got is None:
+            got = self._above_cache[seniority] = sum((self.owed[s] for s in self.seniorities if s > seniority), ZERO)
+        return got
+
+    def conversion_point(self, c: Claim, base: Fraction) -> Fraction:
+        """For an unconverted class whose payout stays ``base``: the proceeds from which it would
+        receive more by converting (converted, it receives ``n·P``, which never falls)."""
+        pref = c.preference if c.preference > 0 else ZERO
+        role = self.role.get(c.id)
+        room = role[2] if role is not None and role[0] == "capped" else None
+        return self.total_preference - pref + self.take_at(base / c.as_converted, c.as_converted, room)
+
     def _converted(self, c: Claim, v: Fraction) -> tuple[Line, Fraction | None]:
         n = c.as_converted
         pref = c.preference if c.preference > 0 else ZERO
@@ -195,7 +211,7 @@ class Structure:
         pref = c.preference if c.preference > 0 else ZERO
         ends: list[Fraction] = []
         if pref > 0:
-            above = sum((self.owed[s] for s in self.seniorities if s > c.seniority), ZERO)
+            above = self._above(c.seniority)
             same = self.owed.get(c.seniority, ZERO) + pref
             if v < above:
                 paid: Line = (ZERO, ZERO)
@@ -221,6 +237,13 @@ class Structure:
                     part = (n * p, n * dp) if n * p < room or (n * p == room and dp < 0) else (room, ZERO)
         return (paid[0] + part[0], paid[1] + part[1]), (min(ends) if ends else None)
 
+    def take_at(self, p: Fraction, n: Fraction, room: Fraction | None) -> Fraction:
+        """``R(P) + n·P − min(n·P, room)``: the residual at which the price is ``p`` once one more
+        class (``n`` shares, capped participation ``room`` before) converts."""
+        i = bisect_right(self.knots, p) - 1
+        base = self.takes[i] + self.slopes[i] * (p - self.knots[i])
+        return base + (n * p if room is None else max(n * p - room, ZERO))
+
     def _solve(self, r: Fraction, n: Fraction, room: Fraction | None, sign: int) -> tuple[Fraction, Fraction,
                                                                                         Fraction | None]:
         """The price just right of residual ``r`` when one class's term in ``R`` changes:
@@ -237,8 +260,8 @@ class Structure:
                 return sign * n
             return sign * n if n * p_right_of >= room else ZERO
 
-        knots = list(self.knots)
-        takes = list(self.takes)
+        knots = self.knots
+        takes = self.takes
         kink = None if room is None else room / n
         # F(P) = R(P) + extra(P) is non-decreasing: find the last knot (the extra term's kink
         # included) at which F is at most r.
@@ -285,6 +308,9 @@ class Sweep:
         self.order = sorted((c for c in self.claims if c.convertible and c.as_converted > 0),
                             key=lambda c: (c.conversion_threshold, c.id))
         self._structures: dict[frozenset[str], Structure] = {}
+        # The most a class can receive unconverted: its preference, and a capped class its cap.
+        self.ceiling = {c.id: max(c.preference, c.cap if c.participating and c.cap is not None else ZERO)
+                        for c in self.order}
 
     def structure(self, converted: frozenset[str]) -> Structure:
         st = self._structures.get(converted)
@@ -294,15 +320,22 @@ class Sweep:
 
     def _holds(self, st: Structure, lines: list[Line], v: Fraction) -> bool:
         """Whether ``st.converted`` is an equilibrium just right of ``v``."""
-        for c in self.order:
-            alt, _ = st.switched(c, v)
-            base = lines[self.index[c.id]]
-            cmp = _later(alt, base)
-            if (c.id in st.converted and cmp >= 0) or (c.id not in st.converted and cmp > 0):
-                return False
-        return True
+        return not any(self._violated(st, c, v, lines[self.index[c.id]]) for c in self.order)
 
-    def _equilibrium(self, v: Fraction, hint: frozenset[str] | None) -> Structure:
+    def _violated(self, st: Structure, c: Claim, v: Fraction, base: Line) -> bool:
+        """Whether class ``c``, whose line under ``st`` is ``base``, gains just right of ``v`` by
+        switching (converted: no longer strictly gains by having converted)."""
+        if c.id in st.converted:
+            if base[0] > self.ceiling[c.id]:
+                return False
+        elif base[1] == 0:
+            return st.conversion_point(c, base[0]) <= v
+        alt, _ = st.switched(c, v)
+        cmp = _later(alt, base)
+        return cmp >= 0 if c.id in st.converted else cmp > 0
+
+    def _equilibrium(self, v: Fraction, hint: frozenset[str] | None
+                     ) -> tuple[Structure, tuple[list[Line], Line, Fraction | None]]:
         """The equilibrium just right of ``v``: ``hint`` if it holds, else as the engine finds it."""
         tried = []
         if hint is not None:
@@ -310,14 +343,15 @@ class Sweep:
         tried += [frozenset(c.id for c in self.order[:k]) for k in range(len(self.order) + 1)]
         for cand in tried:
             st = self.structure(cand)
-            lines, _, _ = st.regime(v)
-            if self._holds(st, lines, v):
-                return st
+            reg = st.regime(v)
+            if self._holds(st, reg[0], v):
+                return st, reg
         current: frozenset[str] = frozenset()
         seen = {current}
         while True:
             st = self.structure(current)
-            lines, _, _ = st.regime(v)
+            reg = st.regime(v)
+            lines = reg[0]
             move = None
             for c in self.order:
                 alt, _ = st.switched(c, v)
@@ -326,7 +360,7 @@ class Sweep:
                     move = c.id
                     break
             if move is None:
-                return st
+                return st, reg
             current = current ^ {move}
             if current in seen:
                 raise NoRegime(f"no conversion equilibrium for entity {self.entity_id!r} just above {float(v)}")
@@ -336,6 +370,14 @@ class Sweep:
         """The first point in ``[v, end)`` past ``v`` where class ``c`` would switch, its line under
         ``st`` being ``base`` there."""
         converted = c.id in st.converted
+        if converted and base[0] > self.ceiling[c.id] and base[1] >= 0:
+            return None
+        if not converted and base[1] == 0:
+            # Converting pays n·P, which never falls: the first point where it exceeds the
+            # constant base is where the price reaches base / n.
+            at = st.conversion_point(c, base[0])
+            if at > v:
+                return at if end is None or at < end else None
         x = v
         while end is None or x < end:
             alt, alt_end = st.switched(c, x)
@@ -362,10 +404,10 @@ class Sweep:
             most = unconverted.total_preference + unconverted.takes[-1]
             split(self.entity_id, self.claims, most * 2 + 1, frozenset())
         v = ZERO
-        st = self._equilibrium(v, None)
+        st, reg = self._equilibrium(v, None)
         out: list[Piece] = []
         while True:
-            lines, price, end = st.regime(v)
+            lines, price, end = reg
             nxt = end
             flips: list[str] = []
             for c in self.order:
@@ -387,4 +429,4 @@ class Sweep:
                 raise NoRegime(f"the regime sweep of entity {self.entity_id!r} did not advance at {float(v)}")
             hint = st.converted ^ frozenset(flips) if flips else st.converted
             v = nxt
-            st = self._equilibrium(v, hint)
+            st, reg = self._equilibrium(v, hint)

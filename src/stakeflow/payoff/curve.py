@@ -33,29 +33,46 @@ def _at(points: list[Fraction], values: list[Fraction], slopes: list[Fraction], 
     return values[k] + slopes[k] * (x - points[k])
 
 
-def _kept(grid: list[Fraction], slopes: list[tuple[Fraction, ...]],
-          columns: dict[str, tuple[tuple[int, Fraction], ...]]) -> list[int]:
+def _kept(slopes: list[tuple[Fraction, ...]], float_slopes: np.ndarray, mapping: PartMap,
+          order: list[str]) -> list[int]:
     """The grid points (indices) at which some column's slope changes, the first always; a
-    column is a sparse combination of parts."""
-    single: set[int] = set()
-    multi: list[tuple[tuple[int, Fraction], ...]] = []
-    for m in columns.values():
-        if len(m) == 1:
-            single.add(m[0][0])
-        elif m:
-            multi.append(m)
+    column is a sparse combination of parts (``mapping``).
+
+    Exact: a float change well above rounding (a relative 1e-9) proves an exact one; where no
+    column shows one, the parts that changed are summed exactly for the columns that hold them.
+    """
+    n = len(slopes)
+    if n <= 1:
+        return [0]
+    m = _matrix(mapping, order, len(slopes[0]))
+    cols = float_slopes @ m
+    diff = np.abs(np.diff(cols, axis=0))
+    scale = np.abs(cols[1:]) + np.abs(cols[:-1])
+    sure = (diff > 1e-9 * scale).any(axis=1)
+    users: dict[int, list[str]] = {}
+    for k, parts in mapping.items():
+        for i, _ in parts:
+            users.setdefault(i, []).append(k)
     keep = [0]
-    for j in range(1, len(grid)):
-        prev, cur = slopes[j - 1], slopes[j]
-        changed = {i for i in range(len(cur)) if cur[i] != prev[i]}
-        if not changed:
+    for j in range(1, n):
+        if sure[j - 1]:
+            keep.append(j)
             continue
-        if changed & single or any(
-            any(i in changed for i, _ in m) and sum((f * (cur[i] - prev[i]) for i, f in m), Fraction(0)) != 0
-            for m in multi
-        ):
+        prev, cur = slopes[j - 1], slopes[j]
+        changed = [i for i in range(len(cur)) if cur[i] != prev[i]]
+        touched = {k for i in changed for k in users.get(i, ())}
+        if any(sum((f * (cur[i] - prev[i]) for i, f in mapping[k]), Fraction(0)) != 0 for k in touched):
             keep.append(j)
     return keep
+
+
+def _matrix(mapping: PartMap, order: list[str], nparts: int) -> np.ndarray:
+    """The sparse map from parts to columns as a dense float matrix (parts × columns)."""
+    m = np.zeros((nparts, len(order)), dtype=np.float64)
+    for j, k in enumerate(order):
+        for i, f in mapping[k]:
+            m[i, j] += float(f)
+    return m
 
 
 class PayoffCurve:
@@ -106,12 +123,19 @@ class PayoffCurve:
         return points, values, slopes
 
     @cached_property
+    def _part_floats(self) -> tuple[np.ndarray, np.ndarray]:
+        nparts = len(self._pv[0]) if self._pv else 0
+        pv = np.array([[float(x) for x in row] for row in self._pv], dtype=np.float64).reshape(-1, nparts)
+        ps = np.array([[float(x) for x in row] for row in self._ps], dtype=np.float64).reshape(-1, nparts)
+        return pv, ps
+
+    @cached_property
     def _holder_kept(self) -> list[int]:
-        return _kept(self._grid, self._ps, self._holder_map)
+        return _kept(self._ps, self._part_floats[1], self._holder_map, self.holders)
 
     @cached_property
     def _class_kept(self) -> list[int]:
-        return _kept(self._grid, self._ps, self._class_map)
+        return _kept(self._ps, self._part_floats[1], self._class_map, self.classes)
 
     @cached_property
     def breakpoints(self) -> list[Fraction]:
@@ -147,15 +171,10 @@ class PayoffCurve:
         return self._class_exact[2]
 
     def _float_tables(self, kept: list[int], order: list[str], mapping: PartMap) -> Tables:
-        nparts = len(self._pv[0]) if self._pv else 0
-        m = np.zeros((nparts, len(order)), dtype=np.float64)
-        for j, k in enumerate(order):
-            for i, f in mapping[k]:
-                m[i, j] += float(f)
-        pv = np.array([[float(x) for x in self._pv[j]] for j in kept], dtype=np.float64).reshape(len(kept), nparts)
-        ps = np.array([[float(x) for x in self._ps[j]] for j in kept], dtype=np.float64).reshape(len(kept), nparts)
+        pv, ps = self._part_floats
+        m = _matrix(mapping, order, pv.shape[1])
         b = np.array([float(self._grid[j]) for j in kept], dtype=np.float64)
-        return b, np.ascontiguousarray(pv @ m), np.ascontiguousarray(ps @ m)
+        return b, np.ascontiguousarray(pv[kept] @ m), np.ascontiguousarray(ps[kept] @ m)
 
     @cached_property
     def _holder_tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -273,7 +292,7 @@ def _compose(points: list[Fraction], values: list[Fraction], slopes: list[Fracti
         px = values[j] + r * (x - points[j])
         k = ce.piece(px)
         vals.append(ce.at(px))
-        slps.append(tuple(s * r for s in ce.slopes[k]))
+        slps.append(ce.slopes[k] if r == 1 else tuple(s * r for s in ce.slopes[k]))
     return grid, vals, slps
 
 
@@ -345,13 +364,14 @@ def payoff_curve(sc: Scenario, entity: str | None = None) -> PayoffCurve:
     holders = list(terminals)
     classes = [str(cid) for cid, _ in comp[root.id].parts] if root.is_equity else []
     class_cols = [col_of[(root.id, j)] for j in range(len(classes))]
+    named = {e.id: e.name or e.id for e in sc.entities} | {h.id: h.name or h.id for h in sc.holders}
     return PayoffCurve.from_parts(
         entity=root.id,
         currency=sc.currency,
         holders=holders,
         classes=classes,
         class_shares={c: root.class_shares(c) for c in classes},
-        names={k: sc.display_name(k) for k in [*holders, *classes]},
+        names={k: named.get(k, k) for k in [*holders, *classes]},
         grid=grid,
         part_values=[tuple(r) for r in values_rows],
         part_slopes=[tuple(r) for r in slope_rows],
