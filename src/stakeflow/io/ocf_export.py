@@ -91,11 +91,6 @@ class OcfExport:
         }
 
 
-def _get(c: StockClass, name: str) -> Any:
-    """A field of the instrument kinds (``safe``, ``note``), which extend SPEC §3."""
-    return getattr(c, name, None)
-
-
 @dataclass
 class _Exporter:
     sc: Scenario
@@ -252,29 +247,29 @@ class _Exporter:
         mech: dict[str, Any]
         if isinstance(c, SafeClass):
             mech = {"type": "SAFE_CONVERSION", "conversion_mfn": False,
-                    "conversion_timing": "PRE_MONEY" if _get(c, "basis") == "pre_money" else "POST_MONEY"}
+                    "conversion_timing": "PRE_MONEY" if c.conversion_basis == "pre_money" else "POST_MONEY"}
         else:
             rates = []
-            if _get(c, "interest_rate") and _get(c, "issue_date") is not None:
-                rates.append({"rate": self.number(_get(c, "interest_rate"), "interest_rate", marks),
-                              "accrual_start_date": _get(c, "issue_date").isoformat()})
+            if c.interest_rate and c.issue_date is not None:
+                rates.append({"rate": self.number(c.interest_rate, "interest_rate", marks),
+                              "accrual_start_date": c.issue_date.isoformat()})
             mech = {
                 "type": "CONVERTIBLE_NOTE_CONVERSION",
                 "interest_rates": rates,
                 "day_count_convention": "ACTUAL_365",
                 "interest_payout": "DEFERRED",
                 "interest_accrual_period": "ANNUAL",
-                "compounding_type": "COMPOUNDING" if _get(c, "interest") == "compound" else "SIMPLE",
+                "compounding_type": "COMPOUNDING" if c.interest == "compound" else "SIMPLE",
             }
             lpm = c.liquidation_preference_multiple
             if lpm != 1:
                 mech["exit_multiple"] = {"numerator": str(lpm.numerator), "denominator": str(lpm.denominator)}
-            if _get(c, "maturity_date") is not None:
-                marks["maturity_date"] = _get(c, "maturity_date").isoformat()
-        if _get(c, "valuation_cap") is not None:
-            mech["conversion_valuation_cap"] = self.amount(_get(c, "valuation_cap"), "valuation_cap", marks)
-        if _get(c, "discount") is not None:
-            mech["conversion_discount"] = self.number(_get(c, "discount"), "discount", marks)
+            if c.maturity_date is not None:
+                marks["maturity_date"] = c.maturity_date.isoformat()
+        if c.valuation_cap is not None:
+            mech["conversion_valuation_cap"] = self.amount(c.valuation_cap, "valuation_cap", marks)
+        if c.discount is not None:
+            mech["conversion_discount"] = self.number(c.discount, "discount", marks)
         tx.update({
             "convertible_type": "SAFE" if isinstance(c, SafeClass) else "NOTE",
             "investment_amount": self.amount(mine, "investment_amount", marks),
