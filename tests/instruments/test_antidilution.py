@@ -20,6 +20,7 @@ from fractions import Fraction
 import stakeflow as sf
 from stakeflow.analysis.antidilution import adjusted_price, adjustments
 from stakeflow.analysis.rounds import price_round
+from stakeflow.scenario.models import PreferredClass
 
 GUST = """
 stakeflow: 1
@@ -63,7 +64,7 @@ def test_gust_down_round_through_the_round_command() -> None:
     # at $0.50, and $1M buys the 2,000,000 shares of the example.
     r = price_round(gust(), "3.5M", {"series_c": "1M"}, new_class="series_c")
     assert r.price_per_share == Fraction(1, 2) and r.issued == {"series_c": 2_000_000}
-    ratios = {c.id: c.conversion_ratio for c in r.scenario.entities[0].classes or ()}
+    ratios = {c.id: c.conversion_ratio for c in r.scenario.entities[0].classes or () if isinstance(c, PreferredClass)}
     assert ratios["series_a"] == Fraction(9, 8) and ratios["series_b"] == Fraction(6, 5)
     assert r.shares["fund_a"] == 2_812_500 and r.shares["fund_b"] == 2_400_000
     assert r.post_money_shares == 1_500_000 + 2_812_500 + 2_400_000 + 1_000_000 + 2_000_000
@@ -71,7 +72,7 @@ def test_gust_down_round_through_the_round_command() -> None:
 
 def test_full_ratchet_and_none() -> None:
     r = price_round(gust("full_ratchet", "none"), "3.5M", {"series_c": "1M"}, new_class="series_c")
-    ratios = {c.id: c.conversion_ratio for c in r.scenario.entities[0].classes or ()}
+    ratios = {c.id: c.conversion_ratio for c in r.scenario.entities[0].classes or () if isinstance(c, PreferredClass)}
     assert ratios["series_a"] == 2  # $1.00 down to $0.50: each share converts into 2
     assert ratios["series_b"] == 1  # no protection
     assert [a.class_id for a in r.adjustments] == ["series_a"]

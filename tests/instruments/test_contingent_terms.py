@@ -56,7 +56,7 @@ def test_one_event_two_outcomes() -> None:
     yes, no = scenarios_for(sc, "60%")
     assert (yes.weight, no.weight) == (Fraction(3, 5), Fraction(2, 5))
     assert yes.happens == {"restructuring": True} and no.happens == {"restructuring": False}
-    assert all(c.contingent is None for c in yes.scenario.entities[0].classes or ())
+    assert all(c.contingency is None for c in yes.scenario.entities[0].classes or ())
     returned = no.scenario.entities[0].stock_class("oct_2024")
     assert returned.kind == "note" and returned.principal == 6_600_000_000
 

@@ -31,7 +31,8 @@ import stakeflow as sf
 from stakeflow.analysis.rounds import price_round
 from stakeflow.engine import claims_of, is_equilibrium
 from stakeflow.engine.instruments import fixed_capitalization
-from stakeflow.scenario.models import Entity
+from stakeflow.engine.instruments import owed as owed_at
+from stakeflow.scenario.models import Entity, InstrumentClass
 
 AS_OF = dt.date(2025, 6, 30)
 HOLDERS = ["founders", "staff", "angel", "fund", "lender", "option_pool"]
@@ -121,12 +122,11 @@ def test_round_solved_exactly(doc: dict[str, Any], pre: Fraction, lead: Fraction
     sc = sf.Scenario.model_validate(doc)
     ent = sc.entities[0]
     # Instruments whose discounted amounts reach the pre-money would own all of it: no price.
-    owed = sum((Fraction(c.invested or c.principal or 0) * 2 / (1 - (c.discount or 0))
-                for c in ent.classes or () if c.kind in ("safe", "note")), Fraction(0))
+    instruments = [c for c in ent.classes or () if isinstance(c, InstrumentClass)]
+    owed = sum((owed_at(c, None) * 2 / (1 - (c.discount or 0)) for c in instruments), Fraction(0))
     assume(owed < pre)
     # Nor can instruments whose amounts over their caps add up to the whole company.
-    capped = sum((Fraction(c.invested or c.principal or 0) * 2 / c.valuation_cap
-                  for c in ent.classes or () if c.kind in ("safe", "note") and c.valuation_cap), Fraction(0))
+    capped = sum((owed_at(c, None) * 2 / c.valuation_cap for c in instruments if c.valuation_cap), Fraction(0))
     assume(capped < 1)
     # A pool target and new money that together take the whole post-money cannot be met.
     assume(target is None or target * (1 + lead / pre) < 1)
@@ -147,17 +147,18 @@ def test_round_solved_exactly(doc: dict[str, Any], pre: Fraction, lead: Fraction
     s = sum(r.converted.values(), Fraction(0))
     for conv in r.conversions:
         cls = ent.stock_class(conv.class_id)
+        assert isinstance(cls, InstrumentClass)
         disc = p * (1 - (cls.discount or 0))
         if cls.valuation_cap is None:
             assert conv.price == disc
             continue
-        shares = {"post_money": e + s, "pre_money": e + r.pool_increase}.get(cls.basis or "post_money")
+        shares = {"post_money": e + s, "pre_money": e + r.pool_increase}.get(cls.conversion_basis)
         if cls.kind == "note":
             shares = r.pre_money_shares
         assert shares is not None
         assert conv.price == min(cls.valuation_cap / shares, disc)
-        if cls.kind == "safe" and (cls.basis or "post_money") == "post_money" and conv.basis == "cap":
-            assert conv.total / (e + s) == (cls.invested or 0) / cls.valuation_cap
+        if cls.is_post_money and conv.basis == "cap":
+            assert conv.total / (e + s) == owed_at(cls, None) / cls.valuation_cap
 
 
 def _fully_diluted(ent: Entity) -> dict[str, Fraction]:

@@ -54,7 +54,7 @@ def test_round_trip_of_safes_notes_and_pool(tmp_path: Path) -> None:
     for cid in ("safe_a", "safe_b", "note_a"):
         a, b = sc.entities[0].stock_class(cid), back.entities[0].stock_class(cid)
         assert a.model_dump(exclude={"name", "basis"}) == b.model_dump(exclude={"name", "basis"}), cid
-        assert (a.basis or "post_money") == (b.basis or "post_money")  # post-money is the default basis
+        assert a.conversion_basis == b.conversion_basis  # post-money is a SAFE's default basis
     exits = sorted({Fraction(m * 10**k, 7) for m in range(1, 71) for k in range(0, 11, 2)} | {Fraction(0)})
     for v in exits:
         assert direct_payouts(sc, "company", v) == direct_payouts(back, "company", v), v

@@ -53,7 +53,9 @@ def _choices(name: str) -> str:
 
 def _keys(name: str) -> str:
     model = getattr(models, name)
-    return ", ".join(f.alias or n for n, f in model.model_fields.items())
+    # A class is read as the model of its kind; an unknown key lists what any kind takes.
+    keys = getattr(model, "union_keys", None) or [f.alias or n for n, f in model.model_fields.items()]
+    return ", ".join(keys)
 
 
 def expected(name: str) -> str:

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..scenario.models import Entity, StockClass
+from ..scenario.models import Entity, PreferredClass
 
 
 @dataclass(frozen=True)
@@ -41,15 +41,12 @@ class Adjustment:
     ratio_after: Fraction
 
 
-def original_issue_price(entity: Entity, cls: StockClass) -> Fraction:
+def original_issue_price(entity: Entity, cls: PreferredClass) -> Fraction:
     """A preferred class's original issue price per share: ``price_per_share``, or ``invested / shares``."""
-    if cls.price_per_share is not None:
-        return cls.price_per_share
-    shares = entity.class_shares(cls.id)
-    return (cls.invested or Fraction(0)) / shares if shares else Fraction(0)
+    return cls.issue_price(entity.class_shares(cls.id))
 
 
-def conversion_price(entity: Entity, cls: StockClass) -> Fraction:
+def conversion_price(entity: Entity, cls: PreferredClass) -> Fraction:
     """``CP = OIP / conversion_ratio``."""
     return original_issue_price(entity, cls) / cls.conversion_ratio
 
@@ -70,11 +67,9 @@ def outstanding(entity: Entity, narrow: bool, converted: Fraction = Fraction(0))
     is the number of shares SAFEs and notes convert into in the same round."""
     total = converted
     for c in entity.classes or ():
-        shares = entity.class_shares(c.id)
-        if c.kind == "preferred":
-            total += shares * c.conversion_ratio
-        elif not narrow and c.kind in ("common", "option", "warrant"):
-            total += shares
+        # Narrow-based counts the preferred only; broad-based the whole fixed capitalization.
+        if c.counts_in_fixed_capitalization and (c.is_preferred_like or not narrow):
+            total += c.capitalization_shares(entity.class_shares(c.id))
     return total
 
 
@@ -85,8 +80,10 @@ def adjustments(entity: Entity, price: Fraction, new_money: Fraction, new_shares
     skip = set(exclude)
     out: list[Adjustment] = []
     for cls in entity.classes or ():
+        if not isinstance(cls, PreferredClass):
+            continue  # only preferred stock carries anti-dilution protection
         method = cls.anti_dilution or "none"
-        if cls.kind != "preferred" or method == "none" or cls.id in skip or entity.class_shares(cls.id) == 0:
+        if method == "none" or cls.id in skip or entity.class_shares(cls.id) == 0:
             continue
         cp1 = conversion_price(entity, cls)
         a = outstanding(entity, narrow=method == "narrow_based", converted=converted)

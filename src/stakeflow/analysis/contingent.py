@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ..engine import WaterfallResult, waterfall
 from ..engine.instruments import accrual_date, owed
 from ..scenario.errors import InputError
-from ..scenario.models import Entity, Holding, Scenario, StockClass
+from ..scenario.models import Entity, Holding, NoteClass, PreferredClass, SafeClass, Scenario, StockClass, make_class
 from ..scenario.numbers import NumberError, parse_number
 from . import _instrument_messages as M
 
@@ -53,8 +53,9 @@ def events(sc: Scenario) -> list[str]:
     out: list[str] = []
     for e in sc.entities:
         for c in e.classes or ():
-            if c.contingent is not None and c.contingent.event not in out:
-                out.append(c.contingent.event)
+            terms = c.contingency
+            if terms is not None and terms.event not in out:
+                out.append(terms.event)
     return out
 
 
@@ -62,30 +63,27 @@ def _fields(m: Any) -> dict[str, Any]:
     return {name: getattr(m, name) for name in m.model_fields_set}
 
 
-def _issue(ent: Entity, cls: StockClass, sc: Scenario) -> Fraction:
-    if cls.kind == "preferred":
-        if cls.invested is not None:
-            return cls.invested
-        return ent.class_shares(cls.id) * (cls.price_per_share or 0)
+def _issue(ent: Entity, cls: PreferredClass | SafeClass | NoteClass, sc: Scenario) -> Fraction:
+    if isinstance(cls, PreferredClass):
+        return cls.issue_amount(ent.class_shares(cls.id))
     return owed(cls, accrual_date(sc))
 
 
-def _unmet(ent: Entity, cls: StockClass, sc: Scenario) -> tuple[StockClass, Fraction]:
+def _unmet(ent: Entity, cls: PreferredClass | SafeClass | NoteClass, sc: Scenario) -> tuple[StockClass, Fraction]:
     """The class when its event has not happened, and the factor its holdings' shares scale by."""
     rule = cls.contingent.if_not if cls.contingent is not None else None
     assert rule is not None
     if rule.returnable:
-        return StockClass(id=cls.id, name=cls.name, kind="note", principal=_issue(ent, cls, sc)), Fraction(1)
+        note = {"id": cls.id, "name": cls.name, "kind": "note", "principal": _issue(ent, cls, sc)}
+        return make_class(note), Fraction(1)
     amount = rule.invested or Fraction(0)
     base = {k: v for k, v in _fields(cls).items() if k != "contingent"}
-    if cls.kind == "safe":
-        return StockClass(**{**base, "invested": amount}), Fraction(1)
-    if cls.kind == "note":
-        return StockClass(**{**base, "principal": amount}), Fraction(1)
+    if isinstance(cls, NoteClass):
+        return make_class({**base, "principal": amount}), Fraction(1)
     if cls.invested is not None:
-        return StockClass(**{**base, "invested": amount}), Fraction(1)
+        return make_class({**base, "invested": amount}), Fraction(1)
     issue = _issue(ent, cls, sc)
-    return StockClass(**base), (amount / issue if issue else Fraction(0))
+    return make_class(base), (amount / issue if issue else Fraction(0))
 
 
 def resolve(sc: Scenario, happens: Mapping[str, bool]) -> Scenario:
@@ -98,17 +96,19 @@ def resolve(sc: Scenario, happens: Mapping[str, bool]) -> Scenario:
             raise InputError(M.UNKNOWN_EVENT.format(name=name, known=", ".join(known) or "(none)"))
     entities: list[Entity] = []
     for ent in sc.entities:
-        if not any(c.contingent is not None for c in ent.classes or ()):
+        if not any(c.contingency is not None for c in ent.classes or ()):
             entities.append(ent)
             continue
         classes: list[StockClass] = []
         scale: dict[str, Fraction] = {}
         for c in ent.classes or ():
-            if c.contingent is None or c.contingent.event not in happens:
+            terms = c.contingency
+            if terms is None or terms.event not in happens:
                 classes.append(c)
-            elif happens[c.contingent.event]:
-                classes.append(StockClass(**{k: v for k, v in _fields(c).items() if k != "contingent"}))
+            elif happens[terms.event]:
+                classes.append(make_class({k: v for k, v in _fields(c).items() if k != "contingent"}))
             else:
+                assert isinstance(c, PreferredClass | SafeClass | NoteClass)  # the kinds that take them
                 new, factor = _unmet(ent, c, sc)
                 classes.append(new)
                 if factor != 1:

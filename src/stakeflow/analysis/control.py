@@ -127,14 +127,15 @@ def _ownership_edges(sc: Scenario) -> list[tuple[str, str, str]]:
     edges: list[tuple[str, str, str]] = []
     for ent in sc.entities:
         if ent.classes:
-            kinds = {c.id: c.kind for c in ent.classes}
+            classes = {c.id: c for c in ent.classes}
             stock = {h.holder: Fraction(0) for h in ent.holdings or ()}
             other: dict[str, list[str]] = {}
             for h in ent.holdings or ():
-                if kinds[h.class_] in ("common", "preferred"):
+                c = classes[h.class_]
+                if c.is_stock:
                     stock[h.holder] += h.shares
-                elif kinds[h.class_] not in other.setdefault(h.holder, []):
-                    other[h.holder].append(kinds[h.class_])
+                elif c.kind not in other.setdefault(h.holder, []):
+                    other[h.holder].append(c.kind)
             total = sum(stock.values(), Fraction(0))
             for k, v in stock.items():
                 parts = [f"{float(v / total):.1%} of stock"] if v and total else []

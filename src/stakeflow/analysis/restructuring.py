@@ -333,11 +333,11 @@ def default_targets(before: Scenario, after: Scenario, mapping: dict[str, str]) 
     """A fair stake for every party holding stock of the new projected entity that was a party before."""
     ent = after.entity(projection_of(after).entity)
     olds = {mapping.get(k, k) for k in [*before.holder_ids, *before.entity_ids]}
-    kinds = {c.id: c.kind for c in ent.classes or ()}
+    stock = {c.id for c in ent.classes or () if c.is_stock}
     out = []
     seen: set[str] = set()
     for h in ent.holdings or ():
-        if h.holder in olds and kinds.get(h.class_) in ("common", "preferred") and h.holder not in seen:
+        if h.holder in olds and h.class_ in stock and h.holder not in seen:
             seen.add(h.holder)
             many = sum(1 for x in ent.holdings or () if x.holder == h.holder) > 1
             sel = f"{h.holder}/{h.class_}" if many else h.holder

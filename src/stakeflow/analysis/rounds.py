@@ -57,7 +57,17 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..engine.instruments import accrual_date, owed
 from ..engine.lookthrough import resolve_entity
 from ..scenario.errors import InputError
-from ..scenario.models import Entity, Holder, Holding, Scenario, StockClass
+from ..scenario.models import (
+    Entity,
+    Holder,
+    Holding,
+    InstrumentClass,
+    PoolClass,
+    PreferredClass,
+    Scenario,
+    StockClass,
+    make_class,
+)
 from ..scenario.numbers import NumberError, parse_number
 from . import _instrument_messages as M
 from .antidilution import Adjustment, adjustments
@@ -138,7 +148,7 @@ class RoundResult:
 
 @dataclass(frozen=True)
 class _Instrument:
-    cls: StockClass
+    cls: InstrumentClass
     amount: Fraction
     by_holder: list[tuple[int, Holding, Fraction]]  # (index in holdings, holding, amount)
 
@@ -148,9 +158,7 @@ class _Instrument:
 
     @property
     def basis(self) -> str:
-        if self.cls.kind == "note":
-            return "note"
-        return self.cls.basis or "post_money"
+        return self.cls.conversion_basis
 
 
 def _number(value: Any, option: str) -> Fraction:
@@ -344,14 +352,7 @@ def _check_id(value: str, what: str) -> str:
 
 
 def _fully_diluted(ent: Entity) -> Fraction:
-    total = Fraction(0)
-    for c in ent.classes or ():
-        shares = ent.class_shares(c.id)
-        if c.kind == "preferred":
-            total += shares * c.conversion_ratio
-        elif c.kind in ("common", "option", "warrant", "pool"):
-            total += shares
-    return total
+    return sum((c.fully_diluted_shares(ent.class_shares(c.id)) for c in ent.classes or ()), Fraction(0))
 
 
 def _fields(m: Any) -> dict[str, Any]:
@@ -411,7 +412,7 @@ def price_round(
     if pool_class is not None:
         _check_id(pool_class, "--pool-class")
         existing = next((c for c in ent.classes or () if c.id == pool_class), None)
-        if existing is not None and existing.kind != "pool":
+        if existing is not None and not existing.is_pool:
             raise InputError(M.POOL_CLASS_KIND.format(id=pool_class, kind=existing.kind, entity=ent.id))
     price_decimals = None if exact else _decimals(price_decimals, "--price-decimals")
     conv_decimals = None if exact else _decimals(
@@ -424,14 +425,14 @@ def price_round(
     holdings = list(ent.holdings or ())
     ins: list[_Instrument] = []
     for c in ent.classes or ():
-        if c.kind not in ("safe", "note"):
+        if not isinstance(c, InstrumentClass):
             continue
         weight = ent.class_shares(c.id)
         amount = owed(c, on) if weight > 0 else Fraction(0)
         parts = [(j, h, amount * h.shares / weight) for j, h in enumerate(holdings) if h.class_ == c.id and weight]
         ins.append(_Instrument(c, amount, parts))
     e = _fully_diluted(ent)
-    u0 = sum((ent.class_shares(c.id) for c in ent.classes or () if c.kind == "pool"), Fraction(0))
+    u0 = sum((ent.class_shares(c.id) for c in ent.classes or () if c.is_pool), Fraction(0))
     g = target * (1 + total / v) if target is not None else None
     if g is not None and g >= 1:
         sold = f"{float(total / (v + total)):.2%}"
@@ -490,10 +491,9 @@ def _by_holder(ent: Entity) -> dict[str, Fraction]:
     out: dict[str, Fraction] = {}
     for h in ent.holdings or ():
         c = ent.stock_class(h.class_)
-        if c.kind in ("safe", "note"):
+        if c.is_convertible_instrument:
             continue
-        n = h.shares * c.conversion_ratio if c.kind == "preferred" else h.shares
-        out[h.holder] = out.get(h.holder, Fraction(0)) + n
+        out[h.holder] = out.get(h.holder, Fraction(0)) + c.fully_diluted_shares(h.shares)
     return out
 
 
@@ -503,7 +503,7 @@ def _after(sc: Scenario, ent: Entity, issued: Mapping[str, Fraction],
            seniority: int | None, anti_dilution: str, date: dt.date | None) -> Scenario:
     """The scenario after the round: shadow series for the conversions, the pool topped up, the
     new series and its holdings, conversion ratios adjusted."""
-    prefs = [c.seniority for c in ent.classes or () if c.kind == "preferred"]
+    prefs = [c.seniority for c in ent.classes or () if isinstance(c, PreferredClass)]
     rank = seniority if seniority is not None else max(prefs, default=0)
     title = class_name or new_class.replace("_", " ").title() + " Preferred"
     conv = {c.class_id: c for c in conversions}
@@ -517,18 +517,18 @@ def _after(sc: Scenario, ent: Entity, issued: Mapping[str, Fraction],
             }
             if anti_dilution != "none":
                 fields["anti_dilution"] = anti_dilution
-            if c.contingent is not None:
-                fields["contingent"] = c.contingent
-            classes.append(StockClass(**fields))
+            if c.contingency is not None:
+                fields["contingent"] = c.contingency
+            classes.append(make_class(fields))
         elif c.id in ratios:
-            classes.append(StockClass(**{**_fields(c), "conversion_ratio": ratios[c.id]}))
+            classes.append(make_class({**_fields(c), "conversion_ratio": ratios[c.id]}))
         else:
             classes.append(c)
     new_fields: dict[str, Any] = {"id": new_class, "name": title, "kind": "preferred", "price_per_share": price,
                                   "seniority": rank}
     if anti_dilution != "none":
         new_fields["anti_dilution"] = anti_dilution
-    classes.append(StockClass(**new_fields))
+    classes.append(make_class(new_fields))
 
     known = {*sc.holder_ids, *sc.entity_ids}
     holders = list(sc.holders)
@@ -542,7 +542,7 @@ def _after(sc: Scenario, ent: Entity, issued: Mapping[str, Fraction],
             holdings.append(h)
     if pool_class is not None and (x > 0 or any(c.id == pool_class for c in classes)):
         if not any(c.id == pool_class for c in classes):
-            classes.insert(len(classes) - 1, StockClass(id=pool_class, kind="pool", name="Unissued option pool"))
+            classes.insert(len(classes) - 1, PoolClass(id=pool_class, kind="pool", name="Unissued option pool"))
         at = next((j for j, h in enumerate(holdings) if h.class_ == pool_class), None)
         if at is not None:
             old = holdings[at]

@@ -99,14 +99,14 @@ def holding_stake(sc: Scenario, field: str) -> float | None:
         return None
     assert isinstance(loc[1], int) and isinstance(loc[3], int)
     ent = sc.entities[loc[1]]
-    holding = (ent.holdings or [])[loc[3]]
+    holding = (ent.holdings or ())[loc[3]]
     kinds = {c.id: c for c in ent.classes or ()}
     own = kinds[holding.class_]
-    if own.kind not in ("common", "preferred"):
+    if not own.is_stock:
         return None
-    total = sum((h.shares * kinds[h.class_].conversion_ratio for h in ent.holdings or ()
-                 if kinds[h.class_].kind in ("common", "preferred")), Fraction(0))
-    return float(holding.shares * own.conversion_ratio / total) if total else None
+    total = sum((kinds[h.class_].capitalization_shares(h.shares) for h in ent.holdings or ()
+                 if kinds[h.class_].is_stock), Fraction(0))
+    return float(own.capitalization_shares(holding.shares) / total) if total else None
 
 
 def _stake_to_shares(sc: Scenario, field: str) -> Callable[[float], float] | None:
@@ -118,11 +118,11 @@ def _stake_to_shares(sc: Scenario, field: str) -> Callable[[float], float] | Non
     assert isinstance(loc[1], int) and isinstance(loc[3], int)
     ent = sc.entities[loc[1]]
     kinds = {c.id: c for c in ent.classes or ()}
-    holdings = ent.holdings or []
+    holdings = ent.holdings or ()
     own = holdings[loc[3]]
-    others = float(sum((h.shares * kinds[h.class_].conversion_ratio for i, h in enumerate(holdings)
-                        if i != loc[3] and kinds[h.class_].kind in ("common", "preferred")), Fraction(0)))
-    ratio = float(kinds[own.class_].conversion_ratio)
+    others = float(sum((kinds[h.class_].capitalization_shares(h.shares) for i, h in enumerate(holdings)
+                        if i != loc[3] and kinds[h.class_].is_stock), Fraction(0)))
+    ratio = float(kinds[own.class_].capitalization_shares(Fraction(1)))
     if others <= 0:
         return None
     return lambda q: q / (1.0 - q) * others / ratio

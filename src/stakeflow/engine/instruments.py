@@ -38,17 +38,13 @@ purchase amount: it is owed that amount and never converts.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from fractions import Fraction
 
-from ..scenario.models import Entity, Scenario, StockClass
+from ..scenario.models import Entity, NoteClass, PreferredClass, SafeClass, Scenario
 
 DAYS_PER_YEAR = 365
 """Day count of every accrual: actual days over a 365-day year."""
-
-PREFERRED_LIKE = ("preferred", "safe", "note")
-"""Kinds paid a preference unless they convert (SAFEs and notes behave like non-participating
-preferred at an exit)."""
-
 
 def accrual_date(sc: Scenario) -> dt.date | None:
     """The date dividends and interest accrue to: ``exit.date``, else the scenario's ``as_of``."""
@@ -75,47 +71,43 @@ def accrued(amount: Fraction, rate: Fraction, method: str, start: dt.date, end: 
     return amount * rate * t
 
 
-def dividends(cls: StockClass, issue: Fraction, as_of: dt.date | None) -> Fraction:
+def dividends(cls: PreferredClass, issue: Fraction, as_of: dt.date | None) -> Fraction:
     """Cumulative dividends accrued on a preferred class's issue amount up to ``as_of``."""
     if not cls.dividend_rate or cls.dividend_start is None or as_of is None:
         return Fraction(0)
     return accrued(issue, cls.dividend_rate, cls.dividend or "simple", cls.dividend_start, as_of)
 
 
-def owed(cls: StockClass, as_of: dt.date | None) -> Fraction:
+@functools.singledispatch
+def owed(cls: SafeClass | NoteClass, as_of: dt.date | None) -> Fraction:
     """What a SAFE or note is owed before any multiple: a SAFE's purchase amount; a note's
     principal plus interest accrued from its issue date to ``as_of``."""
-    if cls.kind == "safe":
-        return cls.invested or Fraction(0)
+    raise TypeError(f"class {cls.id!r} of kind {cls.kind!r} owes no amount")
+
+
+@owed.register
+def _(cls: SafeClass, as_of: dt.date | None) -> Fraction:
+    return cls.invested or Fraction(0)
+
+
+@owed.register
+def _(cls: NoteClass, as_of: dt.date | None) -> Fraction:
     principal = cls.principal or Fraction(0)
     if cls.interest_rate and cls.issue_date is not None and as_of is not None:
         principal += accrued(principal, cls.interest_rate, cls.interest or "simple", cls.issue_date, as_of)
     return principal
 
 
-def is_post_money(cls: StockClass) -> bool:
-    """Whether ``cls`` is a capped SAFE that converts on the post-money basis."""
-    return cls.kind == "safe" and cls.valuation_cap is not None and (cls.basis or "post_money") == "post_money"
-
-
 def fixed_capitalization(entity: Entity) -> Fraction:
     """The fully diluted capitalization that pre-money SAFEs and notes convert against: common,
     options and warrants, and every preferred class as converted; not SAFEs, notes or the pool."""
-    total = Fraction(0)
-    for c in entity.classes or ():
-        shares = entity.class_shares(c.id)
-        if c.kind == "preferred":
-            total += shares * c.conversion_ratio
-        elif c.kind in ("common", "option", "warrant"):
-            total += shares
-    return total
+    return sum((c.capitalization_shares(entity.class_shares(c.id)) for c in entity.classes or ()), Fraction(0))
 
 
 def debt_seniority(entity: Entity) -> int:
-    """The seniority of a note that gives none: above every preferred class and SAFE (a note is
-    debt, paid before equity)."""
-    ranks = [c.seniority for c in entity.classes or () if c.kind in ("preferred", "safe")]
-    ranks += [c.seniority for c in entity.classes or () if c.kind == "note" and "seniority" in c.model_fields_set]
+    """The seniority of a note that gives none: above every preferred class, SAFE and note that
+    states one (a note is debt, paid before equity)."""
+    ranks = [r for c in entity.classes or () if (r := c.stated_seniority) is not None]
     return max(ranks, default=0) + 1
 
 

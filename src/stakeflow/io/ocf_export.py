@@ -16,6 +16,7 @@ with no OCF field) is listed, never dropped silently.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -27,10 +28,23 @@ from pyocf.files.stockplansfile import StockPlansFile
 from pyocf.files.transactionsfile import TransactionsFile
 from pyocf.objects.issuer import Issuer
 
+from ..engine.instruments import owed
 from ..engine.lookthrough import resolve_entity
 from ..scenario import errors as E
 from ..scenario.errors import InputError
-from ..scenario.models import Entity, Holding, Scenario, StockClass
+from ..scenario.models import (
+    CommonClass,
+    Entity,
+    Holding,
+    NoteClass,
+    OptionClass,
+    PoolClass,
+    PreferredClass,
+    SafeClass,
+    Scenario,
+    StockClass,
+    WarrantClass,
+)
 from . import _messages as M
 from .decimals import fraction_text
 from .ocf_import import OcfItem
@@ -75,11 +89,6 @@ class OcfExport:
             "left_out": [o.to_json() for o in self.left_out],
             "notes": list(self.notes),
         }
-
-
-def _get(c: StockClass, name: str) -> Any:
-    """A field of the instrument kinds (``safe``, ``note``), which extend SPEC §3."""
-    return getattr(c, name, None)
 
 
 @dataclass
@@ -128,13 +137,13 @@ class _Exporter:
             "object_type": "STOCK_CLASS",
             "id": c.id,
             "name": c.name or c.id,
-            "class_type": "COMMON" if c.kind == "common" else "PREFERRED",
-            "default_id_prefix": ("CS-" if c.kind == "common" else "PS-"),
+            "class_type": "COMMON" if c.is_common else "PREFERRED",
+            "default_id_prefix": ("CS-" if c.is_common else "PS-"),
             "initial_shares_authorized": numeric_text(shares)[0],
             "votes_per_share": self.number(c.votes, "votes_per_share", marks),
             "seniority": str(c.seniority),
         }
-        if c.kind == "preferred":
+        if isinstance(c, PreferredClass):
             price = self.issue_price(c, shares, marks)
             price_marks = marks if c.invested is None else {}
             out["price_per_share"] = self.amount(price, "price_per_share", price_marks) if price is not None else None
@@ -164,7 +173,7 @@ class _Exporter:
             del out["comments"]
         return out
 
-    def issue_price(self, c: StockClass, shares: Fraction, marks: dict[str, str]) -> Fraction | None:
+    def issue_price(self, c: PreferredClass, shares: Fraction, marks: dict[str, str]) -> Fraction | None:
         """The original issue price per share; a class given by ``invested`` keeps it exactly in a mark."""
         if c.invested is not None:
             marks["invested"] = fraction_text(c.invested)
@@ -176,7 +185,7 @@ class _Exporter:
         marks: dict[str, str] = {}
         tx = self.base(h, "TX_STOCK_ISSUANCE")
         shares = self.ent.class_shares(c.id)
-        price = self.issue_price(c, shares, {}) if c.kind == "preferred" else Fraction(0)
+        price = self.issue_price(c, shares, {}) if isinstance(c, PreferredClass) else Fraction(0)
         tx.update({
             "stock_class_id": c.id,
             "share_price": self.amount(price or Fraction(0), "share_price", {}),
@@ -196,7 +205,7 @@ class _Exporter:
         }
         self.plans.append(plan)
 
-    def option(self, h: Holding, c: StockClass) -> None:
+    def option(self, h: Holding, c: OptionClass) -> None:
         marks: dict[str, str] = {"class": c.id}
         tx = self.base(h, "TX_EQUITY_COMPENSATION_ISSUANCE")
         tx.update({
@@ -209,7 +218,7 @@ class _Exporter:
         })
         self.finish(tx, marks)
 
-    def warrant(self, h: Holding, c: StockClass, common_id: str) -> None:
+    def warrant(self, h: Holding, c: WarrantClass, common_id: str) -> None:
         marks: dict[str, str] = {"class": c.id}
         tx = self.base(h, "TX_WARRANT_ISSUANCE")
         quantity = self.number(h.shares, "quantity", marks)
@@ -229,40 +238,40 @@ class _Exporter:
         })
         self.finish(tx, marks)
 
-    def convertible(self, h: Holding, c: StockClass) -> None:
+    def convertible(self, h: Holding, c: SafeClass | NoteClass) -> None:
         marks: dict[str, str] = {"class": c.id, "shares": fraction_text(h.shares)}
         tx = self.base(h, "TX_CONVERTIBLE_ISSUANCE")
-        total = (_get(c, "invested") if c.kind == "safe" else _get(c, "principal")) or Fraction(0)
+        total = owed(c, None)
         shares = self.ent.class_shares(c.id)
         mine = total * h.shares / shares if shares else Fraction(0)
         mech: dict[str, Any]
-        if c.kind == "safe":
+        if isinstance(c, SafeClass):
             mech = {"type": "SAFE_CONVERSION", "conversion_mfn": False,
-                    "conversion_timing": "PRE_MONEY" if _get(c, "basis") == "pre_money" else "POST_MONEY"}
+                    "conversion_timing": "PRE_MONEY" if c.conversion_basis == "pre_money" else "POST_MONEY"}
         else:
             rates = []
-            if _get(c, "interest_rate") and _get(c, "issue_date") is not None:
-                rates.append({"rate": self.number(_get(c, "interest_rate"), "interest_rate", marks),
-                              "accrual_start_date": _get(c, "issue_date").isoformat()})
+            if c.interest_rate and c.issue_date is not None:
+                rates.append({"rate": self.number(c.interest_rate, "interest_rate", marks),
+                              "accrual_start_date": c.issue_date.isoformat()})
             mech = {
                 "type": "CONVERTIBLE_NOTE_CONVERSION",
                 "interest_rates": rates,
                 "day_count_convention": "ACTUAL_365",
                 "interest_payout": "DEFERRED",
                 "interest_accrual_period": "ANNUAL",
-                "compounding_type": "COMPOUNDING" if _get(c, "interest") == "compound" else "SIMPLE",
+                "compounding_type": "COMPOUNDING" if c.interest == "compound" else "SIMPLE",
             }
             lpm = c.liquidation_preference_multiple
             if lpm != 1:
                 mech["exit_multiple"] = {"numerator": str(lpm.numerator), "denominator": str(lpm.denominator)}
-            if _get(c, "maturity_date") is not None:
-                marks["maturity_date"] = _get(c, "maturity_date").isoformat()
-        if _get(c, "valuation_cap") is not None:
-            mech["conversion_valuation_cap"] = self.amount(_get(c, "valuation_cap"), "valuation_cap", marks)
-        if _get(c, "discount") is not None:
-            mech["conversion_discount"] = self.number(_get(c, "discount"), "discount", marks)
+            if c.maturity_date is not None:
+                marks["maturity_date"] = c.maturity_date.isoformat()
+        if c.valuation_cap is not None:
+            mech["conversion_valuation_cap"] = self.amount(c.valuation_cap, "valuation_cap", marks)
+        if c.discount is not None:
+            mech["conversion_discount"] = self.number(c.discount, "discount", marks)
         tx.update({
-            "convertible_type": "SAFE" if c.kind == "safe" else "NOTE",
+            "convertible_type": "SAFE" if isinstance(c, SafeClass) else "NOTE",
             "investment_amount": self.amount(mine, "investment_amount", marks),
             "conversion_triggers": [{
                 "type": "UNSPECIFIED",
@@ -294,6 +303,52 @@ class _Exporter:
         self.transactions.append(tx)
 
 
+@functools.singledispatch
+def _export_class(c: StockClass, ex: _Exporter, mine: list[Holding], common_id: str) -> list[dict[str, Any]]:
+    """Each kind's OCF objects: its stock class (returned), and its plans and transactions (kept
+    by ``ex``); a kind with no OCF form is reported as left out."""
+    ex.left_out.append(OcfItem("class", c.id, M.LEFT_CLASS_KIND.format(kind=c.kind)))
+    return []
+
+
+@_export_class.register(CommonClass)
+@_export_class.register(PreferredClass)
+def _(c: CommonClass | PreferredClass, ex: _Exporter, mine: list[Holding], common_id: str) -> list[dict[str, Any]]:
+    out = [ex.stock_class(c, common_id)]
+    for h in mine:
+        ex.stock(h, c)
+    return out
+
+
+@_export_class.register
+def _(c: OptionClass, ex: _Exporter, mine: list[Holding], common_id: str) -> list[dict[str, Any]]:
+    ex.option_plan(c, common_id)
+    for h in mine:
+        ex.option(h, c)
+    return []
+
+
+@_export_class.register
+def _(c: WarrantClass, ex: _Exporter, mine: list[Holding], common_id: str) -> list[dict[str, Any]]:
+    for h in mine:
+        ex.warrant(h, c, common_id)
+    return []
+
+
+@_export_class.register(SafeClass)
+@_export_class.register(NoteClass)
+def _(c: SafeClass | NoteClass, ex: _Exporter, mine: list[Holding], common_id: str) -> list[dict[str, Any]]:
+    for h in mine:
+        ex.convertible(h, c)
+    return []
+
+
+@_export_class.register
+def _(c: PoolClass, ex: _Exporter, mine: list[Holding], common_id: str) -> list[dict[str, Any]]:
+    ex.pool(c, mine, common_id)
+    return []
+
+
 def export_ocf(sc: Scenario, entity: str | None = None) -> OcfExport:
     """The OCF package of ``entity`` of ``sc`` (default as SPEC §7), and what it leaves out."""
     ent = resolve_entity(sc, entity)
@@ -303,7 +358,7 @@ def export_ocf(sc: Scenario, entity: str | None = None) -> OcfExport:
     date = sc.as_of or dt.date.today()
     ex = _Exporter(sc, ent, date, sc.currency)
     classes = list(ent.classes or ())
-    common_id = next(c.id for c in classes if c.kind == "common")
+    common_id = next(c.id for c in classes if c.is_common)
     holdings = list(ent.holdings or ())
     _left_out(sc, ent, ex)
 
@@ -334,24 +389,7 @@ def export_ocf(sc: Scenario, entity: str | None = None) -> OcfExport:
         for name in extra:
             if getattr(c, name) is not None:
                 ex.left_out.append(OcfItem("class", c.id, M.LEFT_FIELD.format(field=name, kind=c.kind)))
-        if c.kind in ("common", "preferred"):
-            stock_classes.append(ex.stock_class(c, common_id))
-            for h in mine:
-                ex.stock(h, c)
-        elif c.kind == "option":
-            ex.option_plan(c, common_id)
-            for h in mine:
-                ex.option(h, c)
-        elif c.kind == "warrant":
-            for h in mine:
-                ex.warrant(h, c, common_id)
-        elif c.kind in ("safe", "note"):
-            for h in mine:
-                ex.convertible(h, c)
-        elif c.kind == "pool":
-            ex.pool(c, mine, common_id)
-        else:
-            ex.left_out.append(OcfItem("class", c.id, M.LEFT_CLASS_KIND.format(kind=c.kind)))
+        stock_classes += _export_class(c, ex, mine, common_id)
 
     issuer = Issuer.model_validate({
         "object_type": "ISSUER",

@@ -43,7 +43,7 @@ from pydantic import ValidationError
 
 from ..scenario import models
 from ..scenario.errors import InputError, ScenarioError
-from ..scenario.models import Entity, Holder, Holding, Scenario, StockClass
+from ..scenario.models import Entity, Holder, Holding, Scenario, make_class
 from . import _messages as M
 from .decimals import fraction_text
 from .ocf_marks import exact, marks_of, read_fraction
@@ -886,16 +886,16 @@ class _Importer:
             id=entity_id,
             name=issuer.legal_name,
             legal_form="corporation",
-            classes=[StockClass.model_validate(c) for c in classes] or None,
-            holdings=hold_list or None,
+            classes=tuple(make_class(c) for c in classes) or None,
+            holdings=tuple(hold_list) or None,
         )
         sc = Scenario(
             stakeflow=1,
             name=issuer.legal_name,
             currency=self.currency,
             as_of=_date(cap.manifest.as_of),
-            holders=holders,
-            entities=[entity],
+            holders=tuple(holders),
+            entities=(entity,),
         )
         counts = {
             "stakeholders": len(cap.stakeholders),

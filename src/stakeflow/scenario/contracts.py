@@ -26,7 +26,7 @@ from typing import Literal
 from pydantic import model_validator
 
 from . import _extension_messages as X
-from .models import Amount, Id, _Model
+from ._base import Amount, Id, ReadOnlyMap, _Model
 
 ContractKind = Literal["revenue_share", "payment", "licence"]
 
@@ -50,7 +50,7 @@ class Contract(_Model):
     rate: Amount | None = None
     cap: Amount | None = None
     total: Amount | None = None
-    amounts: dict[str, Amount] | None = None
+    amounts: ReadOnlyMap[str, Amount] | None = None
     payee_margin: Amount | None = None
     in_margin: bool | None = None
     licensor: Id | None = None

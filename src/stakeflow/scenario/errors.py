@@ -13,6 +13,7 @@ from dataclasses import dataclass
 # --- messages -------------------------------------------------------------------------------
 UNKNOWN_KEY = "unknown key {key!r} (valid keys here: {valid})"
 MISSING_KEY = "missing required key {key!r}"
+NOT_VALID_HERE = "{value!r} is not valid here; expected {expected}"
 NOT_A_NUMBER = "{detail}"
 NEGATIVE = "must not be negative, got {value}"
 BAD_ID = "id {value!r} must match [a-z][a-z0-9_]* (lower case letters, digits, underscores)"

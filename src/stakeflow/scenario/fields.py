@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from ._located import from_pydantic
 from .errors import InputError, ScenarioError
 
 if TYPE_CHECKING:
@@ -56,7 +58,7 @@ def raw(obj: Any) -> Any:
         return out
     if isinstance(obj, list | tuple):
         return [raw(x) for x in obj]
-    if isinstance(obj, dict):
+    if isinstance(obj, Mapping):
         return {k: raw(v) for k, v in obj.items()}
     return obj
 
@@ -83,7 +85,7 @@ def parse(path: str) -> list[tuple[str, str]]:
 
 
 def _item_key(item: Any) -> str | None:
-    if not isinstance(item, dict):
+    if not isinstance(item, Mapping):
         return None
     if "holder" in item and "class" in item:
         return f"{item['holder']}/{item['class']}"
@@ -101,7 +103,7 @@ def _select(items: list[Any], sel: str, where: str) -> int:
         return i
     hits = []
     for i, item in enumerate(items):
-        if not isinstance(item, dict):
+        if not isinstance(item, Mapping):
             continue
         if sel == _item_key(item) or any(str(item.get(k)) == sel for k in _KEYS if k in item):
             hits.append(i)
@@ -137,7 +139,7 @@ def locate_in(tree: Any, path: str) -> Field:
     for kind, tok in parse(path):
         node = _shallow(node)
         if kind == "key":
-            if not isinstance(node, dict):
+            if not isinstance(node, Mapping):
                 raise FieldPathError(f"{where or path}: has no key {tok!r} (it is not a mapping)")
             if tok not in node:
                 valid = ", ".join(map(str, node)) or "(none set)"
@@ -166,8 +168,6 @@ def get_number(sc: Scenario, path: str) -> Fraction:
 
 def replace(sc: Scenario, path: str, value: Any) -> Scenario:
     """A copy of ``sc`` with the value at ``path`` replaced, validated like a file."""
-    from .models import Scenario
-
     tree = raw(sc)
     f = locate_in(tree, path)
     node = tree
@@ -175,15 +175,13 @@ def replace(sc: Scenario, path: str, value: Any) -> Scenario:
         node = node[part]
     node[f.loc[-1]] = value
     try:
-        return Scenario.model_validate(tree)
+        return type(sc).model_validate(tree)
     except ValidationError as exc:
-        from .loader import _from_pydantic
-
-        raise ScenarioError(_from_pydantic(exc, tree, {}), f"{path} = {value}") from None
+        raise ScenarioError(from_pydantic(exc, tree, {}, type(sc)), f"{path} = {value}") from None
 
 
 def _walk(node: Any, loc: tuple[str | int, ...], path: str, out: list[Field]) -> None:
-    if isinstance(node, dict):
+    if isinstance(node, Mapping):
         for k, v in node.items():
             _walk(v, (*loc, k), f"{path}.{k}" if path else str(k), out)
     elif isinstance(node, list) and node and all(_is_number(x) for x in node):

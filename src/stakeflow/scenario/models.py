@@ -8,55 +8,20 @@ cycles, stranded money).
 from __future__ import annotations
 
 import datetime as dt
+import typing
+from collections.abc import Mapping
 from fractions import Fraction
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    PlainValidator,
-    WithJsonSchema,
-    model_validator,
-)
+from pydantic import Field, ModelWrapValidatorHandler, TypeAdapter, model_validator
 
 from . import errors as E
+from ._base import EMPTY, Amount, FrozenMap, Id, ReadOnlyMap, _Model
+from .contracts import Contract
 from .errors import Problem, ScenarioError
-from .numbers import NumberError, parse_number
-
-
-def _exact(value: Any) -> Fraction:
-    try:
-        return parse_number(value)
-    except NumberError as exc:
-        raise ValueError(str(exc)) from None
-
-
-def _exact_nonneg(value: Any) -> Fraction:
-    x = _exact(value)
-    if x < 0:
-        raise ValueError(E.NEGATIVE.format(value=_show(value)))
-    return x
-
-
-def _show(value: Any) -> str:
-    return str(value)
-
-
-def _serialize(x: Fraction) -> int | str:
-    return int(x) if x.denominator == 1 else str(x)
-
-
-_SCHEMA = WithJsonSchema({"type": ["number", "string"]})
-
-Exact = Annotated[Fraction, PlainValidator(_exact), PlainSerializer(_serialize), _SCHEMA]
-"""A number read exactly (any spelling of SPEC §1), possibly negative."""
-
-Amount = Annotated[Fraction, PlainValidator(_exact_nonneg), PlainSerializer(_serialize), _SCHEMA]
-"""A non-negative number read exactly: an amount, a share count, a multiple, a weight, a rate."""
-
-Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+from .projection import Projection
+from .validate import check_scenario
+from .validate_extensions import check_extensions
 
 HolderKind = Literal["founder", "employee", "investor", "pool", "nonprofit", "company", "other"]
 LegalForm = Literal["corporation", "pbc", "llc", "lp", "nonprofit", "trust", "other"]
@@ -65,29 +30,6 @@ SafeBasis = Literal["post_money", "pre_money"]
 Accrual = Literal["simple", "compound"]
 AntiDilution = Literal["none", "broad_based", "narrow_based", "full_ratchet"]
 
-_NO_VOTES = ("option", "warrant", "pool", "safe", "note")
-# Fields that only some kinds take (the format's extension for instruments, docs/instruments.md).
-_KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    "valuation_cap": ("safe", "note"),
-    "discount": ("safe", "note"),
-    "basis": ("safe",),
-    "principal": ("note",),
-    "interest_rate": ("note",),
-    "interest": ("note",),
-    "issue_date": ("note",),
-    "maturity_date": ("note",),
-    "dividend_rate": ("preferred",),
-    "dividend": ("preferred",),
-    "dividend_start": ("preferred",),
-    "anti_dilution": ("preferred",),
-    "contingent": ("preferred", "safe", "note"),
-}
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, populate_by_name=True, arbitrary_types_allowed=True
-    )
 
 
 class Holder(_Model):
@@ -120,116 +62,372 @@ class Contingent(_Model):
     if_not: IfNot
 
 
+# --- classes: one model per kind (SPEC §3, docs/instruments.md) ------------------------------
+#
+# A class is read as the model of its ``kind``. Each model has the fields its kind takes and
+# checks them; a term of another kind (a ``strike`` on a common class) is read too, so that the
+# message can say that it does not apply to this kind rather than that the key is unknown.
+# Problems are reported in one order whatever the kind: other kinds' instrument terms first,
+# then the kind's own instrument checks, then share terms, then the strike.
+_FOREIGN_RANK: dict[str, int] = {
+    **dict.fromkeys(
+        ("valuation_cap", "discount", "basis", "principal", "interest_rate", "interest", "issue_date",
+         "maturity_date", "dividend_rate", "dividend", "dividend_start", "anti_dilution", "contingent",
+         "liquidation_preference_multiple", "conversion_ratio"),
+        0,
+    ),
+    **dict.fromkeys(("price_per_share", "invested", "participation_cap_multiple", "participating"), 2),
+    "strike": 3,
+}
+_INSTRUMENT, _SHARE_TERMS, _STRIKE = 1, 2, 3
+
+CLASS_KEYS = (
+    "id", "name", "kind", "price_per_share", "invested", "liquidation_preference_multiple", "seniority",
+    "participating", "participation_cap_multiple", "conversion_ratio", "votes_per_share", "strike",
+    "valuation_cap", "discount", "basis", "principal", "interest_rate", "interest", "issue_date",
+    "maturity_date", "dividend_rate", "dividend", "dividend_start", "anti_dilution", "contingent",
+)
+"""Every key a class of some kind takes, in the order messages list them (a term of one kind on
+a class of another is reported as not applying to it, not as unknown)."""
+
+
 class StockClass(_Model):
-    """A class of an equity entity (SPEC §3); names follow OCF's stock class fields."""
+    """A class of an equity entity (SPEC §3): the base of every kind's model; names follow OCF's
+    stock class fields.
+
+    What a kind means to the rest of the code is said here, by its model, never by comparing
+    ``kind`` to a name: ``is_preferred_like``, ``is_stock``, ``capitalization_shares``,
+    ``stated_seniority``, ``is_post_money``, ``accrues`` and ``votes``.
+    """
 
     id: Id
     name: str | None = None
     kind: ClassKind
+    seniority: int = 0
+    votes_per_share: Amount | None = None
+
+    union_keys: ClassVar[tuple[str, ...]] = CLASS_KEYS
+    default_votes: ClassVar[Fraction] = Fraction(0)
+    """Votes per share when ``votes_per_share`` is not given."""
+    is_preferred_like: ClassVar[bool] = False
+    """Paid a preference unless it converts (preferred stock, SAFEs and notes)."""
+    is_common: ClassVar[bool] = False
+    """Common stock (an equity entity has at least one such class)."""
+    is_stock: ClassVar[bool] = False
+    """Issued shares of stock (common and preferred): what a stake or a vote is counted in."""
+    counts_in_fixed_capitalization: ClassVar[bool] = False
+    """Counted in the fully diluted capitalization that pre-money SAFEs and notes convert
+    against (common, options and warrants, preferred as converted)."""
+    is_right_to_buy_common: ClassVar[bool] = False
+    """A right to buy common at a strike (options and warrants)."""
+    is_convertible_instrument: ClassVar[bool] = False
+    """A SAFE or a note: an amount owed that converts in a priced round."""
+    is_pool: ClassVar[bool] = False
+    """The unissued option pool: reserved shares, granted later."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _own_terms(cls, data: Any, handler: ModelWrapValidatorHandler[StockClass]) -> StockClass:
+        if not isinstance(data, dict):
+            return handler(data)
+        own = {f.alias or n for n, f in cls.model_fields.items()}
+        foreign = [k for k in _FOREIGN_RANK if k in data and k not in own]
+        model = handler({k: v for k, v in data.items() if k not in foreign})
+        ranked = [(_FOREIGN_RANK[k], model._not_for_kind(k)) for k in foreign if _is_set(data[k])]
+        ranked += model._checks()
+        ranked.sort(key=lambda p: p[0])
+        if ranked:
+            raise ValueError("; ".join(msg for _, msg in ranked))
+        return model
+
+    def _checks(self) -> list[tuple[int, str]]:
+        """The kind's own rules, each with its place in the order of problems."""
+        return []
+
+    def _not_for_kind(self, field: str) -> str:
+        return E.FIELD_NOT_FOR_KIND.format(field=field, kind=self.kind, id=self.id)
+
+    @property
+    def votes(self) -> Fraction:
+        """Votes per share: as given, else 1 for stock and 0 for options, warrants, the unissued
+        pool, SAFEs and notes."""
+        return self.votes_per_share if self.votes_per_share is not None else self.default_votes
+
+    @property
+    def accrues(self) -> str | None:
+        """What the class accrues with time ("dividends", "interest"), if anything."""
+        return None
+
+    @property
+    def stated_seniority(self) -> int | None:
+        """The rank the class's preference is paid at, where the class takes one of its own
+        (a note that states none ranks above every other preference)."""
+        return None
+
+    @property
+    def is_post_money(self) -> bool:
+        """Whether the class is a capped SAFE that converts on the post-money basis."""
+        return False
+
+    @property
+    def contingency(self) -> Contingent | None:
+        """The class's contingent terms, if its kind takes them and they are given."""
+        return None
+
+    @property
+    def post_money_stake(self) -> Fraction:
+        """The part of the company a post-money SAFE converts into (purchase amount over cap)."""
+        return Fraction(0)
+
+    def capitalization_shares(self, shares: Fraction) -> Fraction:
+        """``shares`` of the class as common shares in the fully diluted capitalization (zero
+        for what is not counted there)."""
+        return shares if self.counts_in_fixed_capitalization else Fraction(0)
+
+    def fully_diluted_shares(self, shares: Fraction) -> Fraction:
+        """``shares`` of the class as counted when a round is priced: the fully diluted
+        capitalization and the unissued pool (SAFEs and notes convert in the round)."""
+        return self.capitalization_shares(shares)
+
+
+def _is_set(value: Any) -> bool:
+    # A term written as null, or `participating: false`, says nothing: accepted on any kind.
+    return value is not None and value is not False
+
+
+class _ShareTerms(StockClass):
+    """Terms every class of shares or rights on shares accepts (a preferred class uses them; on
+    common stock, options and warrants they have no effect)."""
+
+    liquidation_preference_multiple: Amount = Fraction(1)
+    conversion_ratio: Amount = Fraction(1)
+
+
+class CommonClass(_ShareTerms):
+    """Common stock: shares in the residual, one vote per share by default."""
+
+    kind: Literal["common"]
+    default_votes: ClassVar[Fraction] = Fraction(1)
+    is_common: ClassVar[bool] = True
+    is_stock: ClassVar[bool] = True
+    counts_in_fixed_capitalization: ClassVar[bool] = True
+
+
+class PreferredClass(_ShareTerms):
+    """Preferred stock: a preference by seniority, optional participation with a cap, and
+    conversion to common; optional cumulative dividends and anti-dilution protection."""
+
+    kind: Literal["preferred"]
     price_per_share: Amount | None = None
     invested: Amount | None = None
-    liquidation_preference_multiple: Amount = Fraction(1)
-    seniority: int = 0
     participating: bool = False
     participation_cap_multiple: Amount | None = None
-    conversion_ratio: Amount = Fraction(1)
-    votes_per_share: Amount | None = None
-    strike: Amount | None = None
-    valuation_cap: Amount | None = None
-    discount: Amount | None = None
-    basis: SafeBasis | None = None
-    principal: Amount | None = None
-    interest_rate: Amount | None = None
-    interest: Accrual | None = None
-    issue_date: dt.date | None = None
-    maturity_date: dt.date | None = None
     dividend_rate: Amount | None = None
     dividend: Accrual | None = None
     dividend_start: dt.date | None = None
     anti_dilution: AntiDilution | None = None
     contingent: Contingent | None = None
 
-    @model_validator(mode="after")
-    def _kind_rules(self) -> StockClass:
-        problems: list[str] = self._instrument_rules()
-        if self.kind == "preferred":
-            if (self.price_per_share is None) == (self.invested is None):
-                problems.append(E.PREFERRED_PRICE.format(id=self.id))
-            if self.participation_cap_multiple is not None and not self.participating:
-                problems.append(E.CAP_NEEDS_PARTICIPATING.format(id=self.id))
-            if self.conversion_ratio == 0:
-                problems.append(E.CONVERSION_RATIO.format(id=self.id))
-        else:
-            for field in ("price_per_share", "invested", "participation_cap_multiple"):
-                if field == "invested" and self.kind == "safe":
-                    continue
-                if getattr(self, field) is not None:
-                    problems.append(E.FIELD_NOT_FOR_KIND.format(field=field, kind=self.kind, id=self.id))
-            if self.participating:
-                problems.append(
-                    E.FIELD_NOT_FOR_KIND.format(field="participating", kind=self.kind, id=self.id)
-                )
-        if self.kind in ("option", "warrant"):
-            if self.strike is None:
-                problems.append(E.STRIKE_REQUIRED.format(kind=self.kind, id=self.id))
-        elif self.strike is not None:
-            problems.append(E.FIELD_NOT_FOR_KIND.format(field="strike", kind=self.kind, id=self.id))
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+    default_votes: ClassVar[Fraction] = Fraction(1)
+    is_preferred_like: ClassVar[bool] = True
+    is_stock: ClassVar[bool] = True
+    counts_in_fixed_capitalization: ClassVar[bool] = True
 
-    def _instrument_rules(self) -> list[str]:
-        """The rules of the kinds and fields that extend SPEC §3 (docs/instruments.md)."""
-        out: list[str] = []
-        for field, kinds in _KIND_FIELDS.items():
-            if getattr(self, field) is not None and self.kind not in kinds:
-                out.append(E.FIELD_NOT_FOR_KIND.format(field=field, kind=self.kind, id=self.id))
-        if self.kind in ("safe", "note", "pool"):
-            # Terms that only shares have; the instrument's own fields say what it is owed.
-            for field in ("liquidation_preference_multiple", "conversion_ratio"):
-                if field in self.model_fields_set and not (self.kind == "note" and field[0] == "l"):
-                    out.append(E.FIELD_NOT_FOR_KIND.format(field=field, kind=self.kind, id=self.id))
-        if self.kind == "safe":
-            if self.invested is None:
-                out.append(E.SAFE_INVESTED.format(id=self.id))
-            if self.valuation_cap is None and self.discount is None:
-                out.append(E.SAFE_TERMS.format(id=self.id))
-        if self.kind == "note":
-            if self.principal is None:
-                out.append(E.NOTE_PRINCIPAL.format(id=self.id))
-            if self.interest_rate and self.issue_date is None:
-                out.append(E.NOTE_ISSUE_DATE.format(id=self.id))
-            if self.issue_date and self.maturity_date and self.maturity_date < self.issue_date:
-                out.append(E.NOTE_MATURITY.format(id=self.id, maturity=self.maturity_date, issue=self.issue_date))
-        if self.discount is not None and self.discount >= 1:
-            out.append(E.DISCOUNT_RANGE.format(id=self.id, value=f"{float(self.discount):.2%}"))
-        if self.valuation_cap is not None and self.valuation_cap == 0:
-            out.append(E.VALUATION_CAP.format(id=self.id))
-        if self.kind == "preferred":
-            if self.dividend_rate is not None and self.dividend_start is None:
-                out.append(E.DIVIDEND_START.format(id=self.id))
-            for field in ("dividend", "dividend_start"):
-                if getattr(self, field) is not None and self.dividend_rate is None:
-                    out.append(E.DIVIDEND_RATE.format(field=field, id=self.id))
+    def _checks(self) -> list[tuple[int, str]]:
+        out: list[tuple[int, str]] = []
+        if self.dividend_rate is not None and self.dividend_start is None:
+            out.append((_INSTRUMENT, E.DIVIDEND_START.format(id=self.id)))
+        for field in ("dividend", "dividend_start"):
+            if getattr(self, field) is not None and self.dividend_rate is None:
+                out.append((_INSTRUMENT, E.DIVIDEND_RATE.format(field=field, id=self.id)))
+        if (self.price_per_share is None) == (self.invested is None):
+            out.append((_SHARE_TERMS, E.PREFERRED_PRICE.format(id=self.id)))
+        if self.participation_cap_multiple is not None and not self.participating:
+            out.append((_SHARE_TERMS, E.CAP_NEEDS_PARTICIPATING.format(id=self.id)))
+        if self.conversion_ratio == 0:
+            out.append((_SHARE_TERMS, E.CONVERSION_RATIO.format(id=self.id)))
         return out
 
     @property
-    def votes(self) -> Fraction:
-        """Votes per share: as given, else 1 for stock and 0 for options, warrants, the unissued
-        pool, SAFEs and notes."""
-        if self.votes_per_share is not None:
-            return self.votes_per_share
-        return Fraction(0) if self.kind in _NO_VOTES else Fraction(1)
+    def accrues(self) -> str | None:
+        return "dividends" if self.dividend_rate else None
+
+    @property
+    def contingency(self) -> Contingent | None:
+        return self.contingent
+
+    def issue_amount(self, shares: Fraction) -> Fraction:
+        """The class's original issue amount: ``invested``, or ``shares × price_per_share``."""
+        return self.invested if self.invested is not None else shares * (self.price_per_share or 0)
+
+    def issue_price(self, shares: Fraction) -> Fraction:
+        """The original issue price per share: ``price_per_share``, or ``invested / shares``."""
+        if self.price_per_share is not None:
+            return self.price_per_share
+        return (self.invested or Fraction(0)) / shares if shares else Fraction(0)
+
+    @property
+    def stated_seniority(self) -> int | None:
+        return self.seniority
+
+    def capitalization_shares(self, shares: Fraction) -> Fraction:
+        return shares * self.conversion_ratio
+
+
+class _RightClass(_ShareTerms):
+    """A right to buy common at ``strike`` per share."""
+
+    strike: Amount | None = None
+    is_right_to_buy_common: ClassVar[bool] = True
+    counts_in_fixed_capitalization: ClassVar[bool] = True
+
+    def _checks(self) -> list[tuple[int, str]]:
+        if self.strike is None:
+            return [(_STRIKE, E.STRIKE_REQUIRED.format(kind=self.kind, id=self.id))]
+        return []
+
+
+class OptionClass(_RightClass):
+    """Granted options: exercised when the common price exceeds the strike."""
+
+    kind: Literal["option"]
+
+
+class WarrantClass(_RightClass):
+    """Warrants: like options, exercised when the common price exceeds the strike."""
+
+    kind: Literal["warrant"]
+
+
+class PoolClass(StockClass):
+    """The unissued option pool: reserved, not granted; counted when a round is priced, paid
+    nothing at an exit."""
+
+    kind: Literal["pool"]
+    is_pool: ClassVar[bool] = True
+
+    def fully_diluted_shares(self, shares: Fraction) -> Fraction:
+        return shares
+
+
+class InstrumentClass(StockClass):
+    """A SAFE or a note: owed an amount, or the proceeds of that amount converted at its cap or
+    discount, whichever is greater."""
+
+    valuation_cap: Amount | None = None
+    discount: Amount | None = None
+    contingent: Contingent | None = None
+    is_preferred_like: ClassVar[bool] = True
+    is_convertible_instrument: ClassVar[bool] = True
+
+    @property
+    def contingency(self) -> Contingent | None:
+        return self.contingent
+
+    @property
+    def conversion_basis(self) -> str:
+        """The capitalization the instrument's cap is measured against in a priced round:
+        ``post_money`` or ``pre_money`` (a SAFE's basis), or ``note``."""
+        raise NotImplementedError
+
+    def _terms_checks(self) -> list[tuple[int, str]]:
+        out: list[tuple[int, str]] = []
+        if self.discount is not None and self.discount >= 1:
+            out.append((_INSTRUMENT, E.DISCOUNT_RANGE.format(id=self.id, value=f"{float(self.discount):.2%}")))
+        if self.valuation_cap is not None and self.valuation_cap == 0:
+            out.append((_INSTRUMENT, E.VALUATION_CAP.format(id=self.id)))
+        return out
+
+
+class SafeClass(InstrumentClass):
+    """A SAFE: ``invested`` converts at its ``valuation_cap`` (post-money by default) or
+    ``discount``."""
+
+    kind: Literal["safe"]
+    invested: Amount | None = None
+    basis: SafeBasis | None = None
+
+    def _checks(self) -> list[tuple[int, str]]:
+        out: list[tuple[int, str]] = []
+        if self.invested is None:
+            out.append((_INSTRUMENT, E.SAFE_INVESTED.format(id=self.id)))
+        if self.valuation_cap is None and self.discount is None:
+            out.append((_INSTRUMENT, E.SAFE_TERMS.format(id=self.id)))
+        return out + self._terms_checks()
+
+    @property
+    def stated_seniority(self) -> int | None:
+        return self.seniority
+
+    @property
+    def is_post_money(self) -> bool:
+        return self.valuation_cap is not None and (self.basis or "post_money") == "post_money"
+
+    @property
+    def conversion_basis(self) -> str:
+        return self.basis or "post_money"
+
+    @property
+    def post_money_stake(self) -> Fraction:
+        if not self.is_post_money or self.invested is None or not self.valuation_cap:
+            return Fraction(0)
+        return self.invested / self.valuation_cap
+
+
+class NoteClass(InstrumentClass):
+    """A convertible note: ``principal`` with interest from ``issue_date``, owed times its
+    ``liquidation_preference_multiple``; debt, so senior to equity unless a seniority is given."""
+
+    kind: Literal["note"]
+    liquidation_preference_multiple: Amount = Fraction(1)
+    principal: Amount | None = None
+    interest_rate: Amount | None = None
+    interest: Accrual | None = None
+    issue_date: dt.date | None = None
+    maturity_date: dt.date | None = None
+
+    def _checks(self) -> list[tuple[int, str]]:
+        out: list[tuple[int, str]] = []
+        if self.principal is None:
+            out.append((_INSTRUMENT, E.NOTE_PRINCIPAL.format(id=self.id)))
+        if self.interest_rate and self.issue_date is None:
+            out.append((_INSTRUMENT, E.NOTE_ISSUE_DATE.format(id=self.id)))
+        if self.issue_date and self.maturity_date and self.maturity_date < self.issue_date:
+            out.append((_INSTRUMENT, E.NOTE_MATURITY.format(
+                id=self.id, maturity=self.maturity_date, issue=self.issue_date)))
+        return out + self._terms_checks()
 
     @property
     def accrues(self) -> str | None:
-        """What the class accrues with time ("dividends", "interest"), if anything."""
-        if self.kind == "preferred" and self.dividend_rate:
-            return "dividends"
-        if self.kind == "note" and self.interest_rate:
-            return "interest"
-        return None
+        return "interest" if self.interest_rate else None
 
+    @property
+    def stated_seniority(self) -> int | None:
+        return self.seniority if "seniority" in self.model_fields_set else None
+
+    @property
+    def conversion_basis(self) -> str:
+        return "note"
+
+
+ClassModel = CommonClass | PreferredClass | OptionClass | WarrantClass | PoolClass | SafeClass | NoteClass
+"""A class of some kind."""
+
+AnyClass = Annotated[ClassModel, Field(discriminator="kind")]
+"""A class as read from a file: the model of its ``kind``."""
+
+CLASS_MODELS: Mapping[str, type[StockClass]] = FrozenMap({
+    typing.get_args(m.model_fields["kind"].annotation)[0]: m
+    for m in typing.get_args(typing.get_args(AnyClass)[0])
+})
+"""The model of each kind."""
+
+_CLASS = TypeAdapter(AnyClass)
+
+
+def make_class(fields: Mapping[str, Any]) -> ClassModel:
+    """The class that ``fields`` (as in a file, ``kind`` included) describe, validated."""
+    return _CLASS.validate_python(dict(fields))
 
 class Holding(_Model):
     """Shares of one class held by one claimant."""
@@ -243,8 +441,8 @@ class Tier(_Model):
     """One tier of a profit-sharing program (SPEC §4)."""
 
     name: str | None = None
-    shares: dict[Id, Amount]
-    caps: dict[Id, Amount] = Field(default_factory=dict)
+    shares: ReadOnlyMap[Id, Amount]
+    caps: ReadOnlyMap[Id, Amount] = EMPTY
     overflow: Id | None = None
     limit: Amount | None = None
 
@@ -273,7 +471,7 @@ class Appointment(_Model):
 
 class Board(_Model):
     seats: int = Field(gt=0)
-    appointed_by: list[Appointment] = Field(default_factory=list)
+    appointed_by: tuple[Appointment, ...] = ()
 
 
 class Governance(_Model):
@@ -289,9 +487,9 @@ class Entity(_Model):
     name: str | None = None
     legal_form: LegalForm = "other"
     mission: str | None = None
-    classes: list[StockClass] | None = None
-    holdings: list[Holding] | None = None
-    distribution: list[Tier] | None = None
+    classes: tuple[AnyClass, ...] | None = None
+    holdings: tuple[Holding, ...] | None = None
+    distribution: tuple[Tier, ...] | None = None
     governance: Governance | None = None
 
     @property
@@ -320,12 +518,7 @@ class Entity(_Model):
     def _post_money_safes(self) -> Entity:
         # Post-money SAFEs convert into purchase/cap of the company each; at 100% or more
         # together they would need infinitely many shares.
-        total = sum(
-            (c.invested / c.valuation_cap for c in self.classes or ()
-             if c.kind == "safe" and (c.basis or "post_money") == "post_money"
-             and c.invested is not None and c.valuation_cap),
-            Fraction(0),
-        )
+        total = sum((c.post_money_stake for c in self.classes or ()), Fraction(0))
         if total >= 1:
             raise ValueError(E.SAFES_TOO_LARGE.format(id=self.id, total=float(total)))
         return self
@@ -335,11 +528,6 @@ class Exit(_Model):
     entity: Id | None = None
     value: Amount | None = None
     date: dt.date | None = None
-
-
-# The optional sections below build on the types above, so they are imported here.
-from .contracts import Contract  # noqa: E402
-from .projection import Projection  # noqa: E402
 
 
 class Scenario(_Model):
@@ -354,24 +542,20 @@ class Scenario(_Model):
     name: str | None = None
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     as_of: dt.date | None = None
-    holders: list[Holder] = Field(default_factory=list)
-    entities: list[Entity] = Field(default_factory=list)
+    holders: tuple[Holder, ...] = ()
+    entities: tuple[Entity, ...] = ()
     exit: Exit | None = None
     projection: Projection | None = None
-    contracts: list[Contract] = Field(default_factory=list)
-    sources: dict[str, str] = Field(default_factory=dict)
+    contracts: tuple[Contract, ...] = ()
+    sources: ReadOnlyMap[str, str] = EMPTY
 
     @model_validator(mode="after")
     def _whole_file(self) -> Scenario:
-        from .validate import check_scenario
-
         check_scenario(self)
         return self
 
     @model_validator(mode="after")
     def _extensions(self) -> Scenario:
-        from .validate_extensions import check_extensions
-
         check_extensions(self)
         return self
 

@@ -23,10 +23,10 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Annotated, Any
 
-from pydantic import Field, PlainSerializer, PlainValidator, WithJsonSchema, model_validator
+from pydantic import PlainSerializer, PlainValidator, WithJsonSchema, model_validator
 
 from . import _extension_messages as X
-from .models import Amount, Id, _exact, _Model
+from ._base import Amount, Id, _exact, _Model
 
 MAX_HORIZON = 100
 
@@ -88,8 +88,8 @@ class Revenue(_Model):
     initial: Amount | None = None
     growth: Schedule | None = None
     volatility: RateSchedule | None = None
-    values: list[Amount] | None = None
-    paths: list[list[Amount]] | None = None
+    values: tuple[Amount, ...] | None = None
+    paths: tuple[tuple[Amount, ...], ...] | None = None
 
     @model_validator(mode="after")
     def _one_model(self) -> Revenue:
@@ -171,7 +171,7 @@ class Projection(_Model):
     margin: Schedule
     discount_rate: Amount
     terminal: Terminal | None = None
-    events: list[Event] = Field(default_factory=list)
+    events: tuple[Event, ...] = ()
 
     @model_validator(mode="after")
     def _checks(self) -> Projection:

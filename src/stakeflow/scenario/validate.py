@@ -66,7 +66,7 @@ def _check_entity(ent: Entity, at: str, claimants: set[str]) -> list[Problem]:
             if c.id in class_ids:
                 out.append(Problem(f"{at}.classes[{j}].id", E.DUPLICATE_CLASS.format(id=c.id, entity=ent.id)))
             class_ids.add(c.id)
-        if not any(c.kind == "common" for c in ent.classes):
+        if not any(c.is_common for c in ent.classes):
             out.append(Problem(f"{at}.classes", E.NO_COMMON.format(id=ent.id)))
         for j, h in enumerate(ent.holdings or ()):
             out += _claimant(h.holder, f"{at}.holdings[{j}].holder", claimants, ent.id)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from . import _extension_messages as X
 from . import errors as E
 from .errors import Problem, ScenarioError
+from .fields import FieldPathError, locate
 
 if TYPE_CHECKING:
     from .models import Scenario
@@ -52,8 +53,6 @@ def find_extension_problems(sc: Scenario) -> list[Problem]:
             known = E.join_ids(events)
             problems.append(Problem(f"{at}.end_event", X.UNKNOWN_EVENT.format(id=c.end_event, known=known)))
     if sc.sources:
-        from .fields import FieldPathError, locate
-
         for path in sc.sources:
             try:
                 locate(sc, path)
