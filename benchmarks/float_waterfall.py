@@ -101,12 +101,12 @@ def waterfall(ts: list[Term], v: float) -> dict[str, float]:
     order = sorted((t for t in ts if t.preferred and t.n > 0 and (not t.participating or t.cap is not None)),
                    key=lambda t: t.threshold)
     conv: set[str] = set()
-    out, price = _split(ts, v, conv)
+    out, _ = _split(ts, v, conv)
     for t in order:
-        trial, p = _split(ts, v, conv | {t.id})
+        trial, _ = _split(ts, v, conv | {t.id})
         if trial[t.id] > out[t.id]:
             conv.add(t.id)
-            out, price = trial, p
+            out = trial
         else:
             break
     return out

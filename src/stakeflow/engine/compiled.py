@@ -100,7 +100,7 @@ def _equity(entity: Entity, as_of: dt.date | None) -> CompiledEntity:
 
 
 def _tiers(entity: Entity) -> CompiledEntity:
-    tiers = entity.distribution or []
+    tiers = entity.distribution or ()
     parts: list[tuple[int | str, str | None]] = []
     for i, tier in enumerate(tiers):
         names = list(tier.shares)

@@ -113,7 +113,7 @@ def waterfall(sc: Scenario, exit_value: Any, entity: str | None = None, explain:
                 holdings=[(h, str(cid), amounts[j] * share) for h, cid, j, share in ce.payees],
             )
         else:
-            tiers = ent.distribution or []
+            tiers = ent.distribution or ()
             paid: list[dict[str, Fraction]] = [{} for _ in tiers]
             totals = dict.fromkeys(tier_claimants(ent), Fraction(0))
             for (i, k), a in zip(ce.parts, amounts, strict=True):
