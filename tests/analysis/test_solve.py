@@ -100,4 +100,4 @@ def test_solve_command() -> None:
     assert table.exit_code == 0 and "fair stake" in table.stdout
     bad = runner.invoke(app, ["solve", str(DATA / "pbc_2025.yaml"), "--field", "projection.nope", "--party",
                               "microsoft", "--equals", "10B"])
-    assert bad.exit_code == 2 and "error: projection.nope" in bad.stderr
+    assert bad.exit_code == 2 and "error: AFTER: projection.nope: not set" in bad.stderr
