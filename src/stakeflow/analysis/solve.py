@@ -16,7 +16,9 @@ depend on whether the party's value rises or falls with the field. When ``g`` ke
 over the whole range searched there is no root: the solve either raises an
 :class:`~stakeflow.scenario.errors.InputError` naming the target, the range and the values
 reached at its ends (``no_root="error"``), or returns the end nearer the target with ``bound``
-saying so (``no_root="bound"``, the default of the library).
+saying so (``no_root="bound"``, the default of the library). Where the value jumps across the
+target (at an event's threshold, say) Brent's method closes in on the jump, not on a root; that
+too is an error, in both modes.
 
 The root's standard error is the paired standard error of ``V(u*) − V*`` divided by
 ``|g'(u*)|`` (a forward difference).
@@ -525,11 +527,12 @@ def _solve(moves: _Moves, field: str, scale: tuple[str, ...] | None, party: str,
     else:
         jj = joint_values([solved], paths, seed, cache=cache)
         achieved, diff_se = party_value(jj, 0, party, basis, moved_map)
-    if bound == "root" and no_root == "error" and abs(achieved - goal) > max(2 * diff_se, 1e-6 * max(abs(goal), 1)):
-        raise InputError(M.SOLVE_JUMP.format(party=party, target=short_amount(goal), what=moves.label,
-                                             at=moves.text(root), lo=short_amount(br.g_lo + goal),
-                                             hi=short_amount(br.g_hi + goal)))
     du = 1e-4 * max(abs(root), scale_u)
+    if bound == "root" and abs(achieved - goal) > max(2 * diff_se, 1e-6 * max(abs(goal), 1.0)):
+        # Brent's method closed in on a jump of the value (a threshold such as an event's), not a root.
+        left, right = (g(u) + goal for u in (max(root - du, moves.lo), min(root + du, moves.hi)))
+        raise InputError(M.SOLVE_JUMP.format(party=party, target=short_amount(goal), what=moves.label,
+                                             at=moves.text(root), lo=short_amount(left), hi=short_amount(right)))
     if root + du > moves.hi:
         du = -du
     try:
