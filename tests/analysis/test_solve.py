@@ -351,3 +351,29 @@ def test_command_bad_inputs(tmp_path: Path, args: list[str], message: str) -> No
     out = run(after, *args, "--party", "inv", "--equals", "30", "--paths", "2")
     assert out.exit_code == 2 and out.stdout == ""
     assert out.stderr == f"error: {message}\n"
+
+
+def test_scale_a_schedule_with_a_number() -> None:
+    # One class held 60/40 and margins [20%, 20%, 20%] (each year's profit worth 20 today). Margins
+    # × k alone: the holder's value 0.6 · (60k + 100/1.331) = 70 gives k = (70/0.6 − 100 v₃)/60;
+    # the margins and the terminal value × k together scale the whole company: k = 70/(0.6 E).
+    sc = equity(margin="[20%, 20%, 20%]")
+    margins = solve_scale(sc, "projection.margin", "inv", target=70.0, paths=2, seed=0, no_root="error")
+    assert margins.value == pytest.approx(float((F(70) / F(6, 10) - 100 * V[2]) / 60), rel=1e-8)
+    assert margins.searched[1] <= 5.0  # a margin of at most 100%
+    both = solve_scale(sc, ["projection.margin", "projection.terminal.value"], "inv", target=70.0, paths=2,
+                       seed=0, no_root="error")
+    assert both.value == pytest.approx(float(70 / (F(6, 10) * WHOLE)), rel=1e-8)
+
+
+def test_caps_as_one_item_of_a_scale_list() -> None:
+    # The two caps and the terminal value × k: the nonprofit's value is then that of the same
+    # structure with terminal value 100k; checked against the solve over the fields by name.
+    named = "entities[co].distribution[0].caps.inv,entities[co].distribution[1].caps.inv2,projection.terminal.value"
+    mixed = solve_scale(two_caps(), "caps,projection.terminal.value", "np", target=80.0, paths=2, seed=0)
+    by_name = solve_scale(two_caps(), named, "np", target=80.0, paths=2, seed=0)
+    assert mixed.bound == "root" and mixed.scale == by_name.scale and len(mixed.scale or ()) == 3
+    assert mixed.value == pytest.approx(by_name.value, rel=1e-12)
+    again = solve_scale(replace(two_caps(), "projection.terminal.value", F(mixed.value) * 100), "caps", "np",
+                        target=80.0, paths=2, seed=0)
+    assert again.value == pytest.approx(mixed.value, rel=1e-6)

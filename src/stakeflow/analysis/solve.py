@@ -299,16 +299,19 @@ def split_paths(text: str) -> list[str]:
 
 
 def _scale_moves(sc: Scenario, scale: str | Sequence[str], which: str) -> _Moves:
-    if isinstance(scale, str):
-        spec = scale.strip()
-        paths = cap_paths(sc) if spec == CAPS else split_paths(spec)
-        if spec == CAPS and not paths:
-            raise InputError(M.SCALE_NO_CAPS.format(which=which))
-    else:
-        spec = ",".join(scale)
-        paths = [p.strip() for p in scale]
-    if not paths or any(not p for p in paths):
-        raise InputError(M.SCALE_EMPTY.format(value=spec))
+    items = split_paths(scale) if isinstance(scale, str) else [p.strip() for p in scale]
+    spec = ",".join(items)
+    if not items or any(not p for p in items):
+        raise InputError(M.SCALE_EMPTY.format(value=scale if isinstance(scale, str) else spec))
+    paths: list[str] = []
+    for item in items:
+        if item == CAPS:
+            caps = cap_paths(sc)
+            if not caps:
+                raise InputError(M.SCALE_NO_CAPS.format(which=which))
+            paths += caps
+        else:
+            paths.append(item)
     values: list[Any] = []
     seen: dict[tuple[str | int, ...], str] = {}
     lo, hi = 0.0, math.inf
@@ -441,8 +444,8 @@ def solve_scale(
 ) -> SolveResult:
     """Find the factor ``k`` by which several fields, all multiplied at once, make ``party`` whole.
 
-    ``scale`` is ``"caps"`` (every tier cap of the moved structure, see :func:`cap_paths`) or
-    field paths (a list, or one string separated by commas); a path naming a schedule
+    ``scale`` is field paths (a list, or one string separated by commas), where ``"caps"`` stands
+    for every tier cap of the moved structure (see :func:`cap_paths`); a path naming a schedule
     multiplies every year of it. ``k`` runs from 0 up to where a field would leave its range
     (a rate above 100%, say). The other arguments are those of :func:`solve_field`; the result's
     ``value`` is ``k`` (``start`` is 1) and ``scale`` lists the fields."""
