@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .analysis.restructuring import analyze as analyze_restructuring
     from .analysis.rounds import RoundResult, price_round
     from .analysis.sensitivity import Sensitivity, sensitivity
-    from .analysis.solve import SolveResult, solve_field
+    from .analysis.solve import SolveResult, solve_field, solve_scale
     from .analysis.values import Valuation, value_parties
     from .io import OcfExport, OcfImport, dump_scenario, export_ocf, import_ocf, write_csv, write_xlsx
     from .payoff import PayoffCurve, payoff_curve
@@ -54,6 +54,7 @@ _LAZY = {
     "scenarios_for": (".analysis.contingent", "scenarios_for"),
     "sensitivity": (".analysis.sensitivity", "sensitivity"),
     "solve_field": (".analysis.solve", "solve_field"),
+    "solve_scale": (".analysis.solve", "solve_scale"),
     "value_montecarlo": (".valuation", "value_montecarlo"),
     "value_opm": (".valuation", "value_opm"),
     "value_parties": (".analysis.values", "value_parties"),
@@ -112,6 +113,7 @@ __all__ = [
     "scenarios_for",
     "sensitivity",
     "solve_field",
+    "solve_scale",
     "value_montecarlo",
     "value_opm",
     "value_parties",

@@ -8,13 +8,31 @@ PATHS = "--paths must be a whole number of at least {least}, got {value}"
 SEED = "--seed must be a non-negative whole number, got {value}"
 MAP_ITEM = "--map {item!r}: write old_id=new_id (e.g. --map openai_nonprofit=openai_foundation)"
 MAP_UNKNOWN = "--map {item!r}: {id!r} is not a party of {which} (its parties: {known})"
-NOT_A_NUMBER_FIELD = "{path}: {detail}"
 PARTY_UNKNOWN = "party {party!r} receives nothing in {which} (its parties: {known})"
+FIELD_IN = "{which}: {detail}"
+FIELD_NOT_NUMBER = "{which}: {path}: is {kind}, not a number; name one number to solve for"
 SOLVE_NO_ROOT = (
-    "no value of {field} makes {party}'s value equal its value in the other structure between {lo} and {hi} "
-    "(its value there: {at_lo} to {at_hi}, target {target})"
+    "no {what} between {lo} and {hi} makes {party}'s value {target}{source}: it is {at_lo} at {lo} "
+    "and {at_hi} at {hi}"
 )
-SOLVE_NEGATIVE = "{field} is {value}: solve starts from a positive value (set it to a rough guess first)"
+SOLVE_JUMP = (
+    "{party}'s value jumps across {target} at {what} = {at} (from {lo} to {hi}): no value of the field "
+    "gives it exactly"
+)
+MOVE = (
+    "--move must be after (a field of AFTER, matching the party's value in BEFORE) or before (a field of "
+    "BEFORE, matching its value in AFTER), got {value!r}"
+)
+MOVE_NEEDS_BEFORE = (
+    "--move before needs --equals-value-in BEFORE: the field moves in BEFORE and the party's value in AFTER "
+    "is the target"
+)
+SCALE_EMPTY = "--scale {value!r}: write caps or field paths separated by commas (e.g. --scale caps)"
+SCALE_NO_CAPS = "--scale caps: {which} has no tier caps to scale"
+SCALE_FIELD = "--scale: {which}: {detail}"
+SCALE_NOT_NUMBER = "--scale: {which}: {path}: is {kind}, not a number or a schedule of numbers"
+SCALE_TWICE = "--scale: {path} names the same field as {other}; give each field once"
+FIELD_OR_SCALE = "give exactly one of --field PATH or --scale caps|PATH,PATH,..."
 TARGET_ONE = "give exactly one of --equals-value-in FILE or --equals AMOUNT"
 HORIZON_SHIFT = "horizon shifted to {value} years, outside 1 to {most}"
 SHIFT_UNKNOWN = "unknown assumption {name!r} (known: {known})"

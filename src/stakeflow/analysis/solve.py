@@ -1,46 +1,81 @@
-"""Solve for a fair term: the value of one numeric field at which a party is as well off as before.
+"""Solve for a fair term: the value of a field at which a party is as well off as in the other structure.
 
-With ``x`` the field (a holding's shares, a cap, a rate), ``V(x)`` the party's value under the
-new structure with the field set to ``x`` and ``V*`` its value under the old one (or a given
-amount), the fair value of the field is the root of ``f(x) = V(x) − V*``. Every evaluation of
-``V`` uses the same seed and paths (common random numbers), so ``f`` is a deterministic,
-piecewise-smooth function and Brent's method (``scipy.optimize.brentq``) finds its root.
-The root's standard error is the paired standard error of ``V(x*) − V*`` divided by
-``|f'(x*)|`` (a forward difference).
+With ``u`` what moves (a field: a holding's shares, a cap, a rate; or a factor ``k`` on several
+fields at once), ``V(u)`` the party's value in the moved structure and ``V*`` its value in the
+other one (or a given amount), the fair term is the root of ``g(u) = V(u) − V*``. Every
+evaluation of ``V`` uses the same seed and paths (common random numbers), so ``g`` is a
+deterministic, piecewise-smooth function.
 
-When the field is a holding's share count the result is also given as a stake: the holding's
+The root is bracketed in both directions from the field's current value ``u₀``: the points
+``u₀ ± s·2^k`` (k = 0, 1, …), clipped to the field's valid range (amounts ≥ 0, rates and
+probabilities in [0, 1], growth above −100%, a margin at most 100%, a stake in [0, 1)), are
+tried on whichever side is closer to the target, until ``g`` changes sign; ``s`` is an eighth
+of the range when it is bounded, else half of ``|u₀|`` (1 when ``u₀ = 0``). Brent's method
+(``scipy.optimize.brentq``) then finds the root inside the bracket. So the answer does not
+depend on whether the party's value rises or falls with the field. When ``g`` keeps one sign
+over the whole range searched there is no root: the solve either raises an
+:class:`~stakeflow.scenario.errors.InputError` naming the target, the range and the values
+reached at its ends (``no_root="error"``), or returns the end nearer the target with ``bound``
+saying so (``no_root="bound"``, the default of the library). Where the value jumps across the
+target (at an event's threshold, say) Brent's method closes in on the jump, not on a root; that
+too is an error, in both modes.
+
+The root's standard error is the paired standard error of ``V(u*) − V*`` divided by
+``|g'(u*)|`` (a forward difference).
+
+When the field is a holding's share count the search runs over the holding's stake: its
 as-converted shares over all as-converted shares of stock (common and preferred; options and
-warrants are not outstanding shares), after the change.
+warrants are not outstanding shares), the other holdings unchanged, and the result gives the
+stake too.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
 from scipy.optimize import brentq
 
-from ..scenario.errors import InputError
-from ..scenario.fields import FieldPathError, get_number, locate, replace
+from ..scenario.errors import InputError, ScenarioError
+from ..scenario.fields import FieldPathError, locate, raw, replace
 from ..scenario.models import Scenario
+from ..scenario.numbers import short_amount
 from . import _restructuring_messages as M
 from .values import JointValues, PathCache, joint_values
 
 Basis = Literal["total", "structure"]
 Bound = Literal["root", "lower", "upper"]
+Move = Literal["after", "before"]
+NoRoot = Literal["bound", "error"]
+Search = Literal["field", "stake", "factor"]
+
+CAPS = "caps"
+"""``solve_scale``'s name for every tier cap of the moved structure (see :func:`cap_paths`)."""
+
+_TOP_STAKE = 1.0 - 1e-9  # a stake of 100% would need infinitely many shares
+_OPEN = 1e-9  # how close to an open end of a range (growth > −100%) the search goes
+_STEPS = 60  # geometric steps on each side: 2^60 times the first step
 
 
 @dataclass(frozen=True)
 class SolveResult:
     """The fair value of ``field`` for ``party``; ``bound`` says whether it is a root or an edge.
 
-    ``bound == "lower"``: the party is better off even with the field at zero (a stake of nothing
-    already gives it more than its value before); ``implied_stake`` then says how far below zero
-    the stake would have to go (its other receipts' excess as a share of the company).
-    ``"upper"``: no value up to the search's end makes it whole.
+    ``bound == "root"``: the party's value at ``value`` equals the target (``achieved``, within
+    the Monte Carlo error of the paired difference). ``"lower"`` / ``"upper"``: no value of the
+    field in the range searched (``searched``, with the party's values at its ends in
+    ``values_at_ends``) reaches the target, and ``value`` is the end of that range nearer to it;
+    ``achieved`` is then the value reached there, **not** the target. For a holding's shares,
+    ``"lower"`` means the party is better off even with a stake of nothing, and
+    ``implied_stake`` says how far below zero the stake would have to go (its other receipts'
+    excess as a share of the company). For a root, ``implied_stake`` is the stake.
+
+    ``search`` is what moved: ``"field"`` (``searched`` in the field's units), ``"stake"``
+    (``searched`` as stakes) or ``"factor"`` (``value`` is the factor k on the fields of
+    ``scale``, ``searched`` in k). ``move`` says which structure's field moved.
     """
 
     field: str
@@ -61,6 +96,16 @@ class SolveResult:
     paths: int
     seed: int
     implied_stake: float | None = None
+    move: Move = "after"
+    scale: tuple[str, ...] | None = None
+    search: Search = "field"
+    searched: tuple[float, float] = (0.0, 0.0)
+    values_at_ends: tuple[float, float] = (0.0, 0.0)
+
+    @property
+    def is_root(self) -> bool:
+        """Whether ``value`` makes the party whole (rather than being an end of the range)."""
+        return self.bound == "root"
 
     @property
     def measure(self) -> float:
@@ -78,12 +123,14 @@ class SolveResult:
 
     def _fields(self) -> dict[str, Any]:
         return {
-            "field": self.field, "party": self.party, "basis": self.basis,
+            "field": self.field, "party": self.party, "basis": self.basis, "move": self.move,
+            "scale": list(self.scale) if self.scale is not None else None,
             "value": self.value, "standard_error": self.standard_error,
             "start": self.start, "target": self.target, "target_standard_error": self.target_se,
             "achieved": self.achieved, "difference_standard_error": self.difference_se,
             "bound": self.bound, "stake": self.stake, "stake_standard_error": self.stake_se,
             "start_stake": self.start_stake, "implied_stake": self.implied_stake, "evaluations": self.evaluations,
+            "search": self.search, "searched": list(self.searched), "values_at_ends": list(self.values_at_ends),
             "paths": self.paths, "seed": self.seed,
         }
 
@@ -128,6 +175,210 @@ def _stake_to_shares(sc: Scenario, field: str) -> Callable[[float], float] | Non
     return lambda q: q / (1.0 - q) * others / ratio
 
 
+def field_range(loc: tuple[str | int, ...]) -> tuple[float, float]:
+    """The values a number at ``loc`` (a field's position, see :func:`~stakeflow.scenario.fields.locate`)
+    may take: a contract's ``rate`` and ``payee_margin``, an event's ``annual_probability`` and
+    a catch-up's ``share`` lie in [0, 1] (the catch-up's strictly inside); revenue growth is
+    above −100%; a margin is at most 100% and may be negative; everything else (amounts, share
+    counts, weights, multiples, other rates) is at least 0."""
+    keys = [p for p in loc if isinstance(p, str)]
+    last = keys[-1] if keys else ""
+    if last in ("rate", "payee_margin", "annual_probability") and keys[0] in ("contracts", "projection"):
+        return 0.0, 1.0
+    if last == "share" and "catch_up" in keys:
+        return _OPEN, 1.0 - _OPEN
+    if keys[:3] == ["projection", "revenue", "growth"]:
+        return -1.0 + _OPEN, math.inf
+    if keys[:2] == ["projection", "margin"]:
+        return -math.inf, 1.0
+    return 0.0, math.inf
+
+
+def cap_paths(sc: Scenario) -> list[str]:
+    """The fields ``caps`` names: every cap of every tier of every entity's distribution, by
+    field path (``entities[ID].distribution[J].caps.CLAIMANT``). A cap written as a mapping
+    (dated caps) contributes its ``amount`` or ``multiple``; a ``hurdle`` is a rate of return,
+    not an amount, and a cap's ``growth`` is left as it is. A contract's total ``cap`` and a
+    participating class's cap are not tier caps."""
+    out: list[str] = []
+    for ent in raw(sc).get("entities", []):
+        for j, tier in enumerate(ent.get("distribution") or []):
+            for claimant, cap in (tier.get("caps") or {}).items():
+                where = f"entities[{ent['id']}].distribution[{j}].caps.{claimant}"
+                if _is_number(cap):
+                    out.append(where)
+                elif isinstance(cap, dict):
+                    out += [f"{where}.{k}" for k in ("amount", "multiple") if _is_number(cap.get(k))]
+    return out
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, Fraction | int) and not isinstance(x, bool)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return f"a mapping (its keys: {', '.join(map(str, value)) or 'none'})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return f"text ({value!r})"
+    return f"a {type(value).__name__}"
+
+
+def _exact(x: float) -> Fraction | int:
+    return Fraction(x).limit_denominator(10**12) if x != int(x) else int(x)
+
+
+@dataclass(frozen=True)
+class _Moves:
+    """What moves: the structure, the fields, how the search variable ``u`` sets them, its range."""
+
+    base: Scenario
+    search: Search
+    label: str  # what the messages call it
+    paths: tuple[str, ...]
+    values: tuple[Any, ...]  # each field's current value (a number, or a schedule's list)
+    lo: float
+    hi: float
+    start: float
+    to_value: Callable[[float], float]
+
+    def at(self, u: float) -> Scenario:
+        """A copy of the structure with the fields set for ``u``, validated like a file (raises
+        :class:`ScenarioError` when the values are not valid there)."""
+        if self.search == "factor":
+            k = Fraction(u).limit_denominator(10**12)
+            sc = self.base
+            for path, v in zip(self.paths, self.values, strict=True):
+                sc = replace(sc, path, [x * k for x in v] if isinstance(v, list) else v * k)
+            return sc
+        return replace(self.base, self.paths[0], _exact(self.to_value(u)))
+
+    def text(self, u: float) -> str:
+        return f"{u:.2%}" if self.search == "stake" else f"{u:.6g}"
+
+    @property
+    def bounded(self) -> bool:
+        return math.isfinite(self.lo) and math.isfinite(self.hi)
+
+
+def _field_moves(sc: Scenario, field: str, which: str) -> _Moves:
+    try:
+        f = locate(sc, field)
+    except FieldPathError as exc:
+        raise InputError(M.FIELD_IN.format(which=which, detail=exc)) from None
+    if not _is_number(f.value):
+        raise InputError(M.FIELD_NOT_NUMBER.format(which=which, path=field, kind=_kind(f.value)))
+    x0 = float(f.value)
+    to_shares = _stake_to_shares(sc, field)
+    if to_shares is not None:
+        stake = holding_stake(sc, field)
+        assert stake is not None
+        return _Moves(sc, "stake", f"stake of {field}", (field,), (f.value,), 0.0, _TOP_STAKE,
+                      min(stake, _TOP_STAKE), to_shares)
+    lo, hi = field_range(f.loc)
+    return _Moves(sc, "field", f"value of {field}", (field,), (f.value,), min(lo, x0), max(hi, x0), x0,
+                  lambda u: u)
+
+
+def split_paths(text: str) -> list[str]:
+    """``a,b[c, d].e`` -> ``["a", "b[c, d].e"]``: commas inside brackets belong to the path."""
+    out, depth, cur = [], 0, ""
+    for ch in text:
+        depth += (ch == "[") - (ch == "]")
+        if ch == "," and depth == 0:
+            out.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    out.append(cur.strip())
+    return out
+
+
+def _scale_moves(sc: Scenario, scale: str | Sequence[str], which: str) -> _Moves:
+    items = split_paths(scale) if isinstance(scale, str) else [p.strip() for p in scale]
+    spec = ",".join(items)
+    if not items or any(not p for p in items):
+        raise InputError(M.SCALE_EMPTY.format(value=scale if isinstance(scale, str) else spec))
+    paths: list[str] = []
+    for item in items:
+        if item == CAPS:
+            caps = cap_paths(sc)
+            if not caps:
+                raise InputError(M.SCALE_NO_CAPS.format(which=which))
+            paths += caps
+        else:
+            paths.append(item)
+    values: list[Any] = []
+    seen: dict[tuple[str | int, ...], str] = {}
+    lo, hi = 0.0, math.inf
+    for path in paths:
+        try:
+            f = locate(sc, path)
+        except FieldPathError as exc:
+            raise InputError(M.SCALE_FIELD.format(which=which, detail=exc)) from None
+        numbers = f.value if isinstance(f.value, list) else [f.value]
+        if not numbers or not all(_is_number(x) for x in numbers):
+            raise InputError(M.SCALE_NOT_NUMBER.format(which=which, path=path, kind=_kind(f.value)))
+        if f.loc in seen:
+            raise InputError(M.SCALE_TWICE.format(path=path, other=seen[f.loc]))
+        seen[f.loc] = path
+        a, b = field_range(f.loc)
+        for v in map(float, numbers):
+            # k·v must stay in [a, b]: k ≤ b/v and k ≥ a/v for v > 0, the other way round for v < 0.
+            if v > 0:
+                hi, lo = min(hi, b / v), max(lo, a / v)
+            elif v < 0:
+                hi, lo = min(hi, a / v), max(lo, b / v)
+        values.append(f.value)
+    label = f"factor k on {spec} ({len(paths)} field{'s' if len(paths) != 1 else ''})"
+    return _Moves(sc, "factor", label, tuple(paths), tuple(values), min(lo, 1.0), max(hi, 1.0), 1.0,
+                  lambda u: u)
+
+
+@dataclass(frozen=True)
+class _Bracket:
+    lo: float
+    hi: float
+    g_lo: float
+    g_hi: float
+    crossed: bool
+
+
+def _bracket(g: Callable[[float], float], u0: float, lo: float, hi: float) -> _Bracket:
+    """Points ``u0 ± s·2^k`` clipped to [lo, hi], on the side whose last value is nearer zero
+    (each side once first), until ``g`` changes sign or both sides reach their ends. A point
+    whose values are not valid in the scenario ends its side."""
+    g0 = g(u0)
+    if g0 == 0:
+        return _Bracket(u0, u0, g0, g0, True)
+    step = (hi - lo) / 8 if math.isfinite(lo) and math.isfinite(hi) else (abs(u0) / 2 if u0 else 1.0)
+    last = {-1: (u0, g0), 1: (u0, g0)}
+    open_ = {-1: u0 > lo, 1: u0 < hi}
+    k = {-1: 0, 1: 0}
+    while open_[-1] or open_[1]:
+        side = min((s for s in (-1, 1) if open_[s]), key=lambda s: (k[s] > 0, abs(last[s][1])))
+        u = min(max(u0 + side * step * 2.0 ** k[side], lo), hi)
+        k[side] += 1
+        if u in (lo, hi) or k[side] >= _STEPS:
+            open_[side] = False
+        try:
+            gu = g(u)
+        except ScenarioError:
+            open_[side] = False
+            continue
+        prev_u, prev_g = last[side]
+        last[side] = (u, gu)
+        if gu == 0 or (gu > 0) != (prev_g > 0):
+            (a, ga), (b, gb) = sorted([(prev_u, prev_g), (u, gu)])
+            return _Bracket(a, b, ga, gb, True)
+    (a, ga), (b, gb) = last[-1], last[1]
+    return _Bracket(a, b, ga, gb, False)
+
+
 def _party_weights(joint: JointValues, structure: int, party: str,
                    basis: Basis) -> dict[tuple[int, str, str], float]:
     if basis == "structure":
@@ -150,105 +401,175 @@ def solve_field(
     target: float | None = None,
     mapping: Mapping[str, str] | None = None,
     basis: Basis = "total",
+    move: Move = "after",
+    no_root: NoRoot = "bound",
     paths: int = 20_000,
     seed: int = 0,
     xtol: float = 1e-8,
     cache: PathCache | None = None,
     memo: dict[tuple[str, float], JointValues] | None = None,
 ) -> SolveResult:
-    """Find ``x`` with ``party``'s value in ``after`` (``field = x``) equal to its value in ``before``
-    (parties renamed by ``mapping``) or to ``target``; see the module for the method."""
+    """Find the value of ``field`` at which ``party`` is worth as much in one structure as in the other.
+
+    With ``move="after"`` the field is one of ``after`` and the target is the party's value in
+    ``before`` (its parties renamed by ``mapping``, old id to new id) or ``target``; with
+    ``move="before"`` the field is one of ``before`` and the target is the party's value in
+    ``after`` (``party`` is always named by its id in ``after``). ``no_root`` says what happens
+    when no value of the field in its range reaches the target: ``"error"`` raises an
+    :class:`InputError` that names the target, the range searched and the values at its ends;
+    ``"bound"`` returns the nearer end with ``bound`` set. ``memo`` shares evaluations between
+    solves over the same structures. See the module for the method."""
+    moved, which = _moved(after, before, target, move)
+    return _solve(_field_moves(moved, field, which), field, None, party, after=after, before=before,
+                  target=target, mapping=mapping, basis=basis, move=move, no_root=no_root, paths=paths,
+                  seed=seed, xtol=xtol, cache=cache, memo=memo)
+
+
+def solve_scale(
+    after: Scenario,
+    scale: str | Sequence[str],
+    party: str,
+    *,
+    before: Scenario | None = None,
+    target: float | None = None,
+    mapping: Mapping[str, str] | None = None,
+    basis: Basis = "total",
+    move: Move = "after",
+    no_root: NoRoot = "bound",
+    paths: int = 20_000,
+    seed: int = 0,
+    xtol: float = 1e-8,
+    cache: PathCache | None = None,
+    memo: dict[tuple[str, float], JointValues] | None = None,
+) -> SolveResult:
+    """Find the factor ``k`` by which several fields, all multiplied at once, make ``party`` whole.
+
+    ``scale`` is field paths (a list, or one string separated by commas), where ``"caps"`` stands
+    for every tier cap of the moved structure (see :func:`cap_paths`); a path naming a schedule
+    multiplies every year of it. ``k`` runs from 0 up to where a field would leave its range
+    (a rate above 100%, say). The other arguments are those of :func:`solve_field`; the result's
+    ``value`` is ``k`` (``start`` is 1) and ``scale`` lists the fields."""
+    moved, which = _moved(after, before, target, move)
+    moves = _scale_moves(moved, scale, which)
+    label = scale if isinstance(scale, str) else ",".join(scale)
+    return _solve(moves, label.strip(), moves.paths, party, after=after, before=before, target=target,
+                  mapping=mapping, basis=basis, move=move, no_root=no_root, paths=paths, seed=seed, xtol=xtol,
+                  cache=cache, memo=memo)
+
+
+def _moved(after: Scenario, before: Scenario | None, target: float | None, move: Move) -> tuple[Scenario, str]:
     if (before is None) == (target is None):
         raise InputError(M.TARGET_ONE)
-    try:
-        x0 = float(get_number(after, field))
-    except FieldPathError as exc:
-        raise InputError(M.NOT_A_NUMBER_FIELD.format(path=field, detail=exc)) from None
-    if x0 < 0:
-        raise InputError(M.SOLVE_NEGATIVE.format(field=field, value=x0))
+    if move not in ("after", "before"):
+        raise InputError(M.MOVE.format(value=move))
+    if move == "before":
+        if before is None:
+            raise InputError(M.MOVE_NEEDS_BEFORE)
+        return before, "BEFORE"
+    return after, "AFTER"
+
+
+def _solve(moves: _Moves, field: str, scale: tuple[str, ...] | None, party: str, *, after: Scenario,
+           before: Scenario | None, target: float | None, mapping: Mapping[str, str] | None, basis: Basis,
+           move: Move, no_root: NoRoot, paths: int, seed: int, xtol: float, cache: PathCache | None,
+           memo: dict[tuple[str, float], JointValues] | None) -> SolveResult:
     cache = cache if cache is not None else PathCache()
     mapping = dict(mapping or {})
+    # The party's ids: AFTER's own; BEFORE's parties count under the AFTER id they map to.
+    moved_map = mapping if move == "before" else {}
+    moved_which = "BEFORE" if move == "before" else "AFTER"
+    fixed_map = {} if move == "before" else mapping
     if before is not None:
-        jb = joint_values([before], paths, seed, cache=cache)
-        known = {mapping.get(q, q) for q in jb.parties(0)}
-        if party not in known:
-            raise InputError(M.PARTY_UNKNOWN.format(party=party, which="BEFORE", known=", ".join(sorted(known))))
-        goal, goal_se = party_value(jb, 0, party, basis, mapping)
+        fixed, fixed_which = (after, "AFTER") if move == "before" else (before, "BEFORE")
+        jf = joint_values([fixed], paths, seed, cache=cache)
+        _check_party(jf, party, fixed_map, fixed_which)
+        goal, goal_se = party_value(jf, 0, party, basis, fixed_map)
     else:
         goal, goal_se = float(target or 0), 0.0
     calls = [0]
-
-    def at(x: float) -> Scenario:
-        return replace(after, field, Fraction(x).limit_denominator(10**12) if x != int(x) else int(x))
-
     memo = memo if memo is not None else {}
+    key = f"{move}:{moves.search}:{','.join(moves.paths)}"
 
-    def f(x: float) -> float:
-        key = (field, x)
-        if key not in memo:
+    def g(u: float) -> float:
+        if (key, u) not in memo:
+            sc = moves.at(u)
             calls[0] += 1
-            memo[key] = joint_values([at(x)], paths, seed, cache=cache)
-        j = memo[key]
-        if party not in j.parties(0):
-            raise InputError(M.PARTY_UNKNOWN.format(party=party, which="AFTER", known=", ".join(j.parties(0))))
-        return party_value(j, 0, party, basis)[0] - goal
+            memo[(key, u)] = joint_values([sc], paths, seed, cache=cache)
+        j = memo[(key, u)]
+        _check_party(j, party, moved_map, moved_which)
+        return party_value(j, 0, party, basis, moved_map)[0] - goal
 
-    scale = x0 if x0 > 0 else 1.0
+    u0 = moves.start
+    br = _bracket(g, u0, moves.lo, moves.hi)
+    scale_u = max(abs(u0), 0.01) if moves.bounded else max(abs(u0), 1.0)
     bound: Bound = "root"
-    to_shares = _stake_to_shares(after, field)
-    if f(0.0) >= 0:
-        root, bound = 0.0, "lower"
-    elif to_shares is not None:
-        # A holding's value is nearly linear in its stake s/(s + others), so search the stake:
-        # Brent's method then needs few steps, and the whole range [0, 1) is one bracket.
-        top = 1.0 - 1e-9
-        if f(to_shares(top)) < 0:
-            root, bound = to_shares(top), "upper"
+    if br.crossed:
+        if br.g_lo == 0 or br.g_hi == 0:
+            root = br.lo if br.g_lo == 0 else br.hi
         else:
-            q_root = float(brentq(lambda q: f(to_shares(q)), 0.0, top, xtol=xtol * 1e-2, rtol=1e-12, maxiter=200))
-            root = to_shares(q_root)
+            tol = xtol * 1e-2 if moves.bounded else xtol * scale_u
+            root = float(brentq(g, br.lo, br.hi, xtol=tol, rtol=1e-12, maxiter=200))
     else:
-        lo, hi = 0.0, scale
-        f_hi = f(hi)
-        steps = 0
-        while f_hi < 0 and steps < 60:
-            lo, hi = hi, hi * 2.0
-            f_hi = f(hi)
-            steps += 1
-        if f_hi < 0:
-            root, bound = hi, "upper"
-        else:
-            root = float(brentq(f, lo, hi, xtol=xtol * max(scale, 1.0), rtol=1e-12, maxiter=200))
+        if no_root == "error":
+            source = f" (its value in {'AFTER' if move == 'before' else 'BEFORE'})" if before is not None else ""
+            raise InputError(M.SOLVE_NO_ROOT.format(
+                what=moves.label, lo=moves.text(br.lo), hi=moves.text(br.hi), party=party,
+                target=short_amount(goal), source=source, at_lo=short_amount(br.g_lo + goal),
+                at_hi=short_amount(br.g_hi + goal)))
+        root, bound = (br.lo, "lower") if abs(br.g_lo) <= abs(br.g_hi) else (br.hi, "upper")
     # Paired standard error of the difference at the answer, then its effect on the answer.
-    solved = at(root)
+    solved = moves.at(root)
     if before is not None:
-        jj = joint_values([before, solved], paths, seed, cache=cache)
-        w_after = party_value_weights(jj, 1, party, basis, {})
-        w_before = party_value_weights(jj, 0, party, basis, mapping)
-        achieved, _ = jj.combine(jj.weights(w_after))
-        _, diff_se = jj.combine(jj.weights(w_after) - jj.weights(w_before))
+        pair = [solved, after] if move == "before" else [before, solved]
+        m = 0 if move == "before" else 1
+        jj = joint_values(pair, paths, seed, cache=cache)
+        w_moved = jj.weights(party_value_weights(jj, m, party, basis, moved_map))
+        w_fixed = jj.weights(party_value_weights(jj, 1 - m, party, basis, fixed_map))
+        achieved, _ = jj.combine(w_moved)
+        _, diff_se = jj.combine(w_moved - w_fixed)
     else:
         jj = joint_values([solved], paths, seed, cache=cache)
-        achieved, diff_se = party_value(jj, 0, party, basis)
-    h = max(abs(root), scale) * 1e-4
-    slope = (f(root + h) - (achieved - goal)) / h
+        achieved, diff_se = party_value(jj, 0, party, basis, moved_map)
+    du = 1e-4 * max(abs(root), scale_u)
+    if bound == "root" and abs(achieved - goal) > max(2 * diff_se, 1e-6 * max(abs(goal), 1.0)):
+        # Brent's method closed in on a jump of the value (a threshold such as an event's), not a root.
+        left, right = (g(u) + goal for u in (max(root - du, moves.lo), min(root + du, moves.hi)))
+        raise InputError(M.SOLVE_JUMP.format(party=party, target=short_amount(goal), what=moves.label,
+                                             at=moves.text(root), lo=short_amount(left), hi=short_amount(right)))
+    if root + du > moves.hi:
+        du = -du
+    try:
+        slope = (g(root + du) - g(root)) / du
+    except ScenarioError:
+        du = -du
+        slope = (g(root + du) - g(root)) / du
     se = diff_se / abs(slope) if slope else float("inf")
     if bound != "root":
         se = 0.0
-    stake = holding_stake(solved, field)
+    value = moves.to_value(root)
+    value_se = abs(moves.to_value(root + du) - value) / abs(du) * se if se else se
+    stake = holding_stake(solved, moves.paths[0]) if moves.search != "factor" else None
     stake_se: float | None = None
     implied = stake
     if stake is not None:
-        bumped = holding_stake(at(root + h), field)
-        stake_se = abs((bumped or 0.0) - stake) / h * se if bound == "root" else 0.0
-        if bound == "lower" and to_shares is not None:
+        stake_se = se if moves.search == "stake" else 0.0
+        if bound == "lower" and moves.search == "stake":
             # Below zero the stake has no meaning, but how far below says by how much the party's
             # other receipts exceed its value before: the stake the line through q = 0 and
             # q = 1% would need.
             q = 0.01
-            implied = -f(0.0) / ((f(to_shares(q)) - f(0.0)) / q)
-    return SolveResult(field, party, basis, root, se, x0, goal, goal_se, achieved, diff_se, bound, stake,
-                       stake_se, holding_stake(after, field), calls[0], paths, seed, implied)
+            implied = -g(0.0) / ((g(q) - g(0.0)) / q)
+    start_stake = holding_stake(moves.base, moves.paths[0]) if moves.search != "factor" else None
+    start = 1.0 if moves.search == "factor" else float(moves.values[0])
+    return SolveResult(field, party, basis, value, value_se, start, goal, goal_se, achieved, diff_se, bound, stake,
+                       stake_se, start_stake, calls[0], paths, seed, implied, move, scale, moves.search,
+                       (br.lo, br.hi), (br.g_lo + goal, br.g_hi + goal))
+
+
+def _check_party(j: JointValues, party: str, mapping: Mapping[str, str], which: str) -> None:
+    known = {mapping.get(q, q) for q in j.parties(0)}
+    if party not in known:
+        raise InputError(M.PARTY_UNKNOWN.format(party=party, which=which, known=", ".join(sorted(known))))
 
 
 def party_value_weights(joint: JointValues, structure: int, party: str, basis: Basis,
@@ -260,4 +581,5 @@ def party_value_weights(joint: JointValues, structure: int, party: str, basis: B
     return w
 
 
-__all__ = ["Basis", "SolveResult", "holding_stake", "party_value", "solve_field"]
+__all__ = ["CAPS", "Basis", "Move", "NoRoot", "SolveResult", "cap_paths", "field_range", "holding_stake",
+           "party_value", "solve_field", "solve_scale", "split_paths"]

@@ -1,14 +1,15 @@
-"""``stakeflow solve AFTER --field PATH --party ID --equals-value-in BEFORE``: a fair term."""
+"""``stakeflow solve AFTER --field PATH | --scale caps|PATHS --party ID --equals-value-in BEFORE``: a fair term."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import typer
 
 from ..analysis import _restructuring_messages as M
 from ..analysis.compare import check_mapping, parse_mapping
-from ..analysis.solve import solve_field
+from ..analysis.solve import solve_field, solve_scale
 from ..engine import exit_amount
 from ..scenario.errors import InputError
 from ._app import app
@@ -18,9 +19,16 @@ from ._restructuring import MAP_HELP, money, number, pm, stake_text, table, whol
 
 @app.command()
 def solve(
-    after: Path = typer.Argument(..., help="The structure whose field is solved for (with a projection)."),
-    field: str = typer.Option(..., "--field",
+    after: Path = typer.Argument(..., help="The structure after the change (with a projection); its field "
+                                            "moves unless --move before."),
+    field: str = typer.Option(None, "--field",
                               help="Numeric field, e.g. 'entities[pbc].holdings[microsoft].shares'."),
+    scale: str = typer.Option(None, "--scale",
+                              help="Multiply several fields by one factor k and solve for k: 'caps' (every tier "
+                                   "cap) or field paths separated by commas."),
+    move: str = typer.Option("after", "--move",
+                             help="after (move a field of AFTER to match the party's value in BEFORE) or before "
+                                  "(move a field of BEFORE to match its value in AFTER)."),
     party: str = typer.Option(..., "--party", help="The party to make whole."),
     equals_value_in: Path = typer.Option(None, "--equals-value-in",
                                          help="Match the party's value in this structure (BEFORE)."),
@@ -32,13 +40,22 @@ def solve(
     seed: str = typer.Option(None, "--seed", help="Seed of the random numbers (default 0)."),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
-    """Find the value of FIELD at which PARTY is worth as much in AFTER as in BEFORE (or as --equals),
-    valuing with the same random numbers at every step (Brent's method)."""
+    """Find the value of FIELD (or the factor k on the --scale fields) at which PARTY is worth as much
+    in AFTER as in BEFORE (or as --equals), valuing with the same random numbers at every step
+    (Brent's method on a bracket searched in both directions). With --move before, the field is
+    one of BEFORE and the target is PARTY's value in AFTER. When no value in the field's range
+    reaches the target, it says so (status 2)."""
     a = load_scenario(after)
     b = load_scenario(equals_value_in) if equals_value_in is not None else None
     with user_errors():
         if (b is None) == (equals is None):
             raise InputError(M.TARGET_ONE)
+        if (field is None) == (scale is None):
+            raise InputError(M.FIELD_OR_SCALE)
+        if move not in ("after", "before"):
+            raise InputError(M.MOVE.format(value=move))
+        if move == "before" and b is None:
+            raise InputError(M.MOVE_NEEDS_BEFORE)
         if basis not in ("total", "structure"):
             raise InputError(M.BASIS.format(value=basis))
         n = whole(paths, "--paths", 20_000, least=2)
@@ -47,25 +64,28 @@ def solve(
         if b is not None:
             check_mapping(mapping, b, a)
         target = float(exit_amount(equals)) if equals is not None else None
-        res = solve_field(a, field, party, before=b, target=target, mapping=mapping,
-                          basis=basis,  # type: ignore[arg-type]
-                          paths=n, seed=k)
+        solve_one = partial(solve_scale, a, scale) if scale is not None else partial(solve_field, a, field)
+        res = solve_one(party, before=b, target=target, mapping=mapping,
+                        basis=basis, move=move,  # type: ignore[arg-type]
+                        no_root="error", paths=n, seed=k)
     if json_out:
         emit_json(res.to_json())
         return
+    moved, other = ("BEFORE", "AFTER") if res.move == "before" else ("AFTER", "BEFORE")
+    what = "fair factor k" if res.scale is not None else "fair value of the field"
     rows = [
-        ["field", res.field],
+        ["field" if res.scale is None else "scaled fields", res.field if res.scale is None else "\n".join(res.scale)],
         ["party", f"{party} (basis: {res.basis})"],
-        ["value before (target)", pm(res.target, res.target_se)],
-        ["field now", number(res.start) + (f" (stake {res.start_stake:.2%})" if res.start_stake is not None else "")],
-        ["fair value of the field", f"{number(res.value)} ± {res.standard_error:,.3g}"],
+        [f"value in {other} (target)" if b is not None else "target", pm(res.target, res.target_se)],
+        ["factor now" if res.scale is not None else "field now",
+         number(res.start) + (f" (stake {res.start_stake:.2%})" if res.start_stake is not None else "")],
+        [what, f"{number(res.value)} ± {res.standard_error:,.3g}"],
         ["fair stake", stake_text(res) if res.stake is not None else "-"],
         ["party's value there", money(res.achieved)],
         ["paired standard error", money(res.difference_se)],
         ["evaluations", f"{res.evaluations} ({res.paths:,} paths, seed {res.seed})"],
     ]
-    console.print(table("Fair value of a field", ["", ""], rows, right_from=2))
-    if res.bound == "lower":
-        console.print("The party is better off after even with the field at zero.")
-    elif res.bound == "upper":
-        console.print("No value of the field within the search makes the party whole.")
+    if b is not None:
+        rows.insert(1, ["moved in", moved])
+    console.print(table("Fair value of a field" if res.scale is None else "Fair factor on several fields",
+                        ["", ""], rows, right_from=2))
