@@ -3,12 +3,13 @@ classes or tier program; terminal claimants keep what they receive."""
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 from typing import Any
 
 from ..scenario import errors as E
 from ..scenario.errors import InputError
-from ..scenario.models import Entity, Scenario
+from ..scenario.models import Entity, Exit, Scenario
 from ..scenario.numbers import NumberError, parse_number
 from ..scenario.validate import children
 from .claims import claims_of
@@ -17,7 +18,7 @@ from .equity import split
 from .instruments import accrual_date
 from .ledger import Step
 from .result import EquityFlow, TierFlow, WaterfallResult
-from .tiers import split_tiers
+from .tiers import clawback, program, split_tiers
 
 
 def exit_amount(value: Any) -> Fraction:
@@ -29,6 +30,26 @@ def exit_amount(value: Any) -> Fraction:
     if v < 0:
         raise InputError(E.EXIT_VALUE.format(value=value, detail="must not be negative"))
     return v
+
+
+def distribution_date(value: Any) -> dt.date:
+    """A distribution date as the user wrote it (``YYYY-MM-DD``, or a date)."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError(E.BAD_DATE.format(value=value)) from None
+
+
+def at_date(sc: Scenario, date: Any = None) -> Scenario:
+    """``sc`` with its proceeds distributed on ``date`` (SPEC §10: ``--date``, ``date=``), which
+    takes the place of ``exit.date``; ``sc`` itself is unchanged. ``None`` keeps the file's date."""
+    if date is None:
+        return sc
+    when = distribution_date(date)
+    ex = sc.exit.model_copy(update={"date": when}) if sc.exit is not None else Exit(date=when)
+    return sc.model_copy(update={"exit": ex})
 
 
 def resolve_entity(sc: Scenario, entity: str | None = None) -> Entity:
@@ -76,8 +97,11 @@ def reachable(sc: Scenario, root: Entity) -> tuple[list[Entity], list[str]]:
     return [ents[i] for i in order], terminals
 
 
-def waterfall(sc: Scenario, exit_value: Any, entity: str | None = None, explain: bool = True) -> WaterfallResult:
-    """Who receives what, exactly, when ``entity``'s proceeds are ``exit_value``."""
+def waterfall(sc: Scenario, exit_value: Any, entity: str | None = None, explain: bool = True,
+              date: Any = None) -> WaterfallResult:
+    """Who receives what, exactly, when ``entity``'s proceeds are ``exit_value``, distributed on
+    ``date`` (default: ``exit.date``, else ``as_of``; SPEC §10)."""
+    sc = at_date(sc, date)
     root = resolve_entity(sc, entity)
     value = exit_amount(exit_value)
     order, terminals = reachable(sc, root)
@@ -128,11 +152,25 @@ def waterfall(sc: Scenario, exit_value: Any, entity: str | None = None, explain:
                 holdings=by_holding,
             )
         else:
-            ts = split_tiers(ent.id, ent.distribution or [], v, record=explain)
+            prog = program(ent, accrual_date(sc))
+            if explain:
+                for past in ent.history or ():
+                    steps.append(Step(ent.id, "history", f"earlier distribution of {ent.id} on {past.date}", past.amount))
+                for k, amt in (prog.history or {}).items():
+                    if amt:
+                        steps.append(Step(ent.id, "history", f"{k} received from earlier distributions", amt,
+                                          claimant=k))
+            ts = split_tiers(ent.id, ent.distribution or [], v, record=explain, context=prog.context)
             steps.extend(ts.steps)
             for k, amt in ts.totals.items():
                 pay(ent.id, k, amt, "the tier program")
-            flows[ent.id] = TierFlow(proceeds=v, tiers=ts.tiers, totals=ts.totals)
+            back = clawback(ent, prog, ts.totals)
+            if explain and back is not None and ent.clawback is not None:
+                text = f"{ent.clawback.claimant} must return (clawback)"
+                steps.append(Step(ent.id, "clawback", text, back, claimant=ent.clawback.claimant))
+            flows[ent.id] = TierFlow(proceeds=v, tiers=ts.tiers, totals=ts.totals, history=prog.history,
+                                     clawback=None if back is None or ent.clawback is None
+                                     else (ent.clawback.claimant, back))
     return WaterfallResult(
         entity=root.id,
         exit_value=value,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..engine import EquityFlow, exit_amount, reachable, resolve_entity, waterfall
+from ..engine import EquityFlow, at_date, exit_amount, reachable, resolve_entity, waterfall
 from ..engine.instruments import accrual_date
 from ..scenario.models import Scenario
 from . import _messages as M
@@ -155,13 +155,15 @@ class PayoffCurve:
         return str(self.to_frame().style.format(fmt).set_caption(caption).to_html())
 
 
-def payoff_curve(sc: Scenario, entity: str | None = None) -> PayoffCurve:
+def payoff_curve(sc: Scenario, entity: str | None = None, date: Any = None) -> PayoffCurve:
     """Compile ``entity``'s payoff curve (default: the scenario's exit entity or single root).
 
     The breakpoints come from the exact engine alone: the search of :mod:`stakeflow.payoff.kinks`
     runs over ``V ↦ (each ultimate recipient's payout, each class's total)`` up to the bound of
-    :mod:`stakeflow.payoff.bound`, beyond which every payout is linear.
+    :mod:`stakeflow.payoff.bound`, beyond which every payout is linear. ``date`` is the
+    distribution date (SPEC §10; default ``exit.date``, else ``as_of``).
     """
+    sc = at_date(sc, date)
     root = resolve_entity(sc, entity)
     order, _ = reachable(sc, root)
     first = waterfall(sc, Fraction(0), root.id, explain=False)
