@@ -102,7 +102,7 @@ CONTRIBUTION_CLAIMANT = (
     "contribution of {id!r}, which is not a claimant of the tier program of {entity!r} (its claimants: {known})"
 )
 TIME_WITHOUT_PROGRAM = "{field!r} is set on entity {id!r}, which has no tier program ('distribution')"
-HISTORY_ORDER = "history is out of date order: {date} comes after {before}; list entries oldest first"
+HISTORY_ORDER = "history is out of date order: {date} is listed after {before}; list entries oldest first"
 HISTORY_AFTER_DATE = "history entry of {date} is after the distribution date {when}"
 HISTORY_AFTER_DATE_OF = "entity {id!r}, history[{index}].date: " + HISTORY_AFTER_DATE
 NO_DATE = (
