@@ -7,6 +7,7 @@ Every amount is exact (Fraction); tolerances are zero.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from fractions import Fraction as F
 from pathlib import Path
 from typing import Any
@@ -257,7 +258,7 @@ def test_generated_timed_programs_curve_matches_the_engine(sc: Scenario) -> None
     # beyond the last one, are the engine's.
     curve = payoff_curve(sc, date=DATE)
     pts = curve.breakpoints
-    probes = [*pts, *((a + b) / 2 for a, b in zip(pts, pts[1:], strict=False)), pts[-1] * 2 + 7]
+    probes = [*pts, *((a + b) / 2 for a, b in itertools.pairwise(pts)), pts[-1] * 2 + 7]
     for x in probes:
         exact = waterfall(sc, x, date=DATE).holders
         assert curve.value_at(x) == exact

@@ -155,7 +155,8 @@ def waterfall(sc: Scenario, exit_value: Any, entity: str | None = None, explain:
             prog = program(ent, accrual_date(sc))
             if explain:
                 for past in ent.history or ():
-                    steps.append(Step(ent.id, "history", f"earlier distribution of {ent.id} on {past.date}", past.amount))
+                    text = f"earlier distribution of {ent.id} on {past.date}"
+                    steps.append(Step(ent.id, "history", text, past.amount))
                 for k, amt in (prog.history or {}).items():
                     if amt:
                         steps.append(Step(ent.id, "history", f"{k} received from earlier distributions", amt,
