@@ -12,6 +12,7 @@ from fractions import Fraction as F
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -266,3 +267,12 @@ def test_generated_timed_programs_curve_matches_the_engine(sc: Scenario) -> None
         eps = F(1, 10**6)
         near = waterfall(sc, x + eps, date=DATE).holders
         assert all(0 <= near[k] - exact[k] <= eps for k in exact)
+
+
+@pytest.mark.slow
+@settings(max_examples=400, deadline=None)
+@given(timed_funds(), st.integers(0, 900).map(F), st.integers(1, 90).map(F))
+def test_generated_timed_programs_at_length(sc: Scenario, v: F, dv: F) -> None:
+    test_generated_timed_programs_add_up_and_are_monotone.hypothesis.inner_test(sc, v, dv)  # type: ignore[attr-defined]
+    curve = payoff_curve(sc, date=DATE)
+    assert curve.value_at(v) == waterfall(sc, v, date=DATE).holders
