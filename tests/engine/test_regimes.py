@@ -35,13 +35,19 @@ def sample_points(starts: tuple[Fraction, ...], rnd: random.Random) -> list[Frac
     return pts
 
 
-def check_table(doc: dict[str, object], seed: int) -> None:
+def check_table(doc: dict[str, object], seed: int, points: int = 40) -> None:
+    """The plain engine solves the equilibrium afresh at each point (its cost grows as the cube
+    of the classes), so a large table is checked at ``points`` of its sample points, drawn from
+    ``seed``, every piece start among the candidates."""
     sc = build(doc)
     ent = sc.entities[0]
     claims = claims_of(ent)
     ce = compile_entity(ent)
     rnd = random.Random(seed)
-    for x in sample_points(ce.starts, rnd):
+    pts = sample_points(ce.starts, rnd)
+    if len(pts) > points:
+        pts = [*rnd.sample(pts[:-1], points - 1), pts[-1]]
+    for x in pts:
         conv = equilibrium(ent.id, claims, x)
         want = split(ent.id, claims, x, conv).amounts
         assert dict(zip([c for c, _ in ce.parts], ce.at(x), strict=True)) == want, float(x)
@@ -54,25 +60,25 @@ def check_table(doc: dict[str, object], seed: int) -> None:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_late_stage_tables_match_the_plain_engine(seed: int) -> None:
-    check_table(late_stage(seed, series=12, strikes=30, warrants=4, holders=200, safes=3, notes=2), seed)
+    check_table(late_stage(seed, series=10, strikes=20, warrants=4, holders=200, safes=3, notes=2), seed)
 
 
 def test_forty_classes_with_many_strikes_safes_and_notes() -> None:
     check_table(late_stage(40, series=14, strikes=16, warrants=4, holders=120, safes=4, notes=2), 40)
 
 
-@settings(max_examples=15, deadline=None)
-@given(seed=st.integers(0, 10**6), series=st.integers(1, 12), strikes=st.integers(0, 12),
-       warrants=st.integers(0, 4), safes=st.integers(0, 3), notes=st.integers(0, 2))
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 10**6), series=st.integers(1, 6), strikes=st.integers(0, 8),
+       warrants=st.integers(0, 3), safes=st.integers(0, 2), notes=st.integers(0, 2))
 def test_generated_tables_match_the_plain_engine(seed: int, series: int, strikes: int, warrants: int,
                                                  safes: int, notes: int) -> None:
     check_table(late_stage(seed, series=series, strikes=strikes, warrants=warrants, holders=40, safes=safes,
-                           notes=notes), seed)
+                           notes=notes), seed, points=20)
 
 
 @pytest.mark.slow
-@settings(max_examples=200, deadline=None)
-@given(seed=st.integers(0, 10**6), series=st.integers(1, 30), strikes=st.integers(0, 40),
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10**6), series=st.integers(1, 20), strikes=st.integers(0, 30),
        warrants=st.integers(0, 10), safes=st.integers(0, 5), notes=st.integers(0, 3))
 def test_many_generated_tables_match_the_plain_engine(seed: int, series: int, strikes: int, warrants: int,
                                                       safes: int, notes: int) -> None:
@@ -81,12 +87,12 @@ def test_many_generated_tables_match_the_plain_engine(seed: int, series: int, st
 
 
 def test_compiled_waterfall_and_curve_equal_the_plain_engine_with_many_holders() -> None:
-    sc = build(late_stage(5, series=8, strikes=20, warrants=3, holders=600, safes=2, notes=1))
+    sc = build(late_stage(5, series=6, strikes=10, warrants=3, holders=600, safes=2, notes=1))
     curve = sf.payoff_curve(sc)
     assert len(curve.holders) > 500
     pts = curve.breakpoints
     rnd = random.Random(5)
-    for x in rnd.sample(sample_points(tuple(pts), rnd), 25):
+    for x in rnd.sample(sample_points(tuple(pts), rnd), 12):
         ref = reference_waterfall(sc, x)
         got = sf.waterfall(sc, x)
         assert got.holders == ref.holders

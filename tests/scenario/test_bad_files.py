@@ -33,6 +33,10 @@ REQUIRED = {
     "holdings_without_classes", "classes_and_distribution", "no_common_class", "invalid_yaml", "invalid_json",
     "duplicate_key", "empty_file", "file_is_a_list", "missing_file", "exit_not_a_number", "exit_negative",
     "several_roots", "unknown_entity_option", "many_problems", "many_structural_problems", "cannot_absorb",
+    # Time in tier programs (SPEC §10).
+    "cap_two_forms", "cap_growth_rules", "multiple_without_contributions", "catch_up_rules", "catch_up_share",
+    "history_rules", "negative_rates", "no_distribution_date", "history_after_date_option", "bad_date_option",
+    "contributions_without_program",
 }
 
 

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..engine.lookthrough import at_date
 from ..scenario import Scenario, load
 from ..scenario.errors import StakeflowError
 
@@ -41,9 +42,10 @@ def user_errors() -> Iterator[None]:
         fail(exc.lines())
 
 
-def load_scenario(path: Path) -> Scenario:
+def load_scenario(path: Path, date: str | None = None) -> Scenario:
+    """The scenario in ``path``, its proceeds distributed on ``date`` (``--date``) when given."""
     with user_errors():
-        return load(path)
+        return at_date(load(path), date)
 
 
 def emit_json(doc: Any) -> None:

@@ -65,6 +65,7 @@ def show(curve: PayoffCurve) -> None:
 def breakpoints(
     file: Path = typer.Argument(..., help="Scenario file (YAML or JSON)."),
     entity: str = typer.Option(None, "--entity", help="Entity whose proceeds are distributed."),
+    date: str = typer.Option(None, "--date", help="Distribution date, YYYY-MM-DD (default: exit.date)."),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document (SPEC §7)."),
     plot: Path = typer.Option(None, "--plot", help="Chart every holder's payoff against proceeds (.html or .png)."),
     xlsx: Path = typer.Option(None, "--xlsx", help="Also write the tables to an Excel workbook (.xlsx)."),
@@ -72,7 +73,7 @@ def breakpoints(
 ) -> None:
     """Find the exact breakpoints of every holder's payoff (proceeds at which some slope changes)
     and show which share of each tranche of proceeds each holder and each class receives."""
-    sc = load_scenario(file)
+    sc = load_scenario(file, date)
     with user_errors():
         curve = payoff_curve(sc, entity)
         if plot is not None:

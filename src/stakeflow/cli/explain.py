@@ -18,12 +18,13 @@ def explain(
     file: Path = typer.Argument(..., help="Scenario file (YAML or JSON)."),
     exit_: str = typer.Option(None, "--exit", help="Proceeds of the entity, e.g. 50M."),
     entity: str = typer.Option(None, "--entity", help="Entity whose proceeds are distributed."),
+    date: str = typer.Option(None, "--date", help="Distribution date, YYYY-MM-DD (default: exit.date)."),
     json_out: bool = typer.Option(False, "--json", help="Print the ledger as one JSON document."),
 ) -> None:
     """Show each step of the distribution: preferences by seniority, conversions, the residual
     price per share, exercises, caps, tiers, overflows and pass-throughs, with a check that the
     amounts add up to the exit value."""
-    sc = load_scenario(file)
+    sc = load_scenario(file, date)
     (value,) = exit_values(exit_, None, sc.exit.value if sc.exit else None)
     with user_errors():
         r = run_waterfall(sc, value, entity, explain=True)

@@ -74,6 +74,7 @@ def value(
     distribution: Path = typer.Option(None, "--distribution", help="Terminal values: .csv/.npy sample or .yaml law."),
     scenarios: Path = typer.Option(None, "--scenarios", help="PWERM scenarios file (YAML)."),
     entity: str = typer.Option(None, "--entity", help="Entity to value (default: exit entity or single root)."),
+    date: str = typer.Option(None, "--date", help="Distribution date, YYYY-MM-DD (default: exit.date)."),
     progress: bool = typer.Option(None, "--progress/--no-progress",
                                   help="Progress bar on stderr (default: when stderr is a terminal)."),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document (SPEC §7)."),
@@ -82,7 +83,7 @@ def value(
 ) -> None:
     """Value every holder and every class of an entity: option pricing method (with backsolve),
     Monte Carlo, or PWERM / hybrid scenarios; optionally with a discount for lack of marketability."""
-    sc = load_scenario(file)
+    sc = load_scenario(file, date)
     given = {"--equity-value": equity_value, "--volatility": volatility, "--term": term, "--rate": rate,
              "--backsolve": backsolve_class, "--price": price, "--dlom-volatility": dlom_volatility,
              "--dlom-term": dlom_term, "--paths": paths, "--seed": seed, "--chunk-size": chunk_size,

@@ -38,13 +38,14 @@ def waterfall(
     exit_: str = typer.Option(None, "--exit", help="Proceeds of the entity, e.g. 50M."),
     exits: str = typer.Option(None, "--exits", help="Several exits side by side: 10M,50M,100M."),
     entity: str = typer.Option(None, "--entity", help="Entity whose proceeds are distributed."),
+    date: str = typer.Option(None, "--date", help="Distribution date, YYYY-MM-DD (default: exit.date)."),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document (SPEC §7)."),
     event: list[str] = typer.Option(None, "--event", help="Settle a contingent term: NAME=yes or NAME=no."),
     xlsx: Path = typer.Option(None, "--xlsx", help="Also write the tables to an Excel workbook (.xlsx)."),
     csv: Path = typer.Option(None, "--csv", help="Also write the tables as CSV: a .csv file, or a folder."),
 ) -> None:
     """Distribute an exit value through FILE's structure and show every ultimate recipient's amount."""
-    sc = load_scenario(file)
+    sc = load_scenario(file, date)
     if event:
         with user_errors():
             sc = settle(sc, event)

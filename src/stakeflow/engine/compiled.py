@@ -24,7 +24,7 @@ from ..scenario.errors import InputError
 from ..scenario.models import Entity, Scenario
 from .claims import claims_of
 from .regimes import NoRegime, Piece, Sweep
-from .tiers import claimants, segments
+from .tiers import Program, claimants, program, segments
 
 ZERO = Fraction(0)
 
@@ -48,6 +48,8 @@ class CompiledEntity:
     slopes: tuple[tuple[Fraction, ...], ...]
     converted: tuple[frozenset[str], ...] = ()
     prices: tuple[tuple[Fraction, Fraction], ...] = ()
+    program: Program | None = None
+    """A tier program's context at the distribution date (its history replayed)."""
     payees: tuple[tuple[str, str | None, int, Fraction], ...] = ()
     """Who receives each part: ``(claimant, class_id or None, column, fraction of the part)``,
     in the order the engine pays them (classes in the file's order, then their holdings)."""
@@ -99,8 +101,9 @@ def _equity(entity: Entity, as_of: dt.date | None) -> CompiledEntity:
     )
 
 
-def _tiers(entity: Entity) -> CompiledEntity:
+def _tiers(entity: Entity, date: dt.date | None) -> CompiledEntity:
     tiers = entity.distribution or ()
+    prog = program(entity, date)
     parts: list[tuple[int | str, str | None]] = []
     for i, tier in enumerate(tiers):
         names = list(tier.shares)
@@ -113,7 +116,7 @@ def _tiers(entity: Entity) -> CompiledEntity:
     slopes: list[tuple[Fraction, ...]] = []
     paid = [ZERO] * len(parts)
     at = ZERO
-    for seg in segments(tiers):
+    for seg in segments(tiers, prog.context):
         slope = [ZERO] * len(parts)
         for k, r in seg.rates.items():
             slope[column[(seg.tier, k)]] = r
@@ -132,12 +135,12 @@ def _tiers(entity: Entity) -> CompiledEntity:
         slopes.append(tuple(ZERO for _ in parts))
     payees = tuple((k, None, j, Fraction(1)) for j, (_, k) in enumerate(parts) if k is not None)
     return CompiledEntity(entity.id, False, tuple(parts), tuple(starts), tuple(values), tuple(slopes),
-                          payees=payees)
+                          program=prog, payees=payees)
 
 
 def compile_entity(entity: Entity, as_of: dt.date | None = None) -> CompiledEntity:
     """``entity``'s distribution of its own proceeds, with dividends and interest accrued to ``as_of``."""
-    return _equity(entity, as_of) if entity.is_equity else _tiers(entity)
+    return _equity(entity, as_of) if entity.is_equity else _tiers(entity, as_of)
 
 
 # Keyed by the scenario object's identity (scenarios compare by value and need not be

@@ -3,12 +3,13 @@ classes or tier program; terminal claimants keep what they receive."""
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 from typing import Any
 
 from ..scenario import errors as E
 from ..scenario.errors import InputError
-from ..scenario.models import Entity, Scenario
+from ..scenario.models import Entity, Exit, Scenario
 from ..scenario.numbers import NumberError, parse_number
 from ..scenario.validate import children
 from .claims import claims_of
@@ -18,7 +19,7 @@ from .equity import split
 from .instruments import accrual_date
 from .ledger import Step
 from .result import EquityFlow, TierFlow, WaterfallResult
-from .tiers import TierPaid, split_tiers
+from .tiers import TierPaid, clawback, program, split_tiers
 
 
 def exit_amount(value: Any) -> Fraction:
@@ -30,6 +31,26 @@ def exit_amount(value: Any) -> Fraction:
     if v < 0:
         raise InputError(E.EXIT_VALUE.format(value=value, detail="must not be negative"))
     return v
+
+
+def distribution_date(value: Any) -> dt.date:
+    """A distribution date as the user wrote it (``YYYY-MM-DD``, or a date)."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError(E.BAD_DATE.format(value=value)) from None
+
+
+def at_date(sc: Scenario, date: Any = None) -> Scenario:
+    """``sc`` with its proceeds distributed on ``date`` (SPEC §10: ``--date``, ``date=``), which
+    takes the place of ``exit.date``; ``sc`` itself is unchanged. ``None`` keeps the file's date."""
+    if date is None:
+        return sc
+    when = distribution_date(date)
+    ex = sc.exit.model_copy(update={"date": when}) if sc.exit is not None else Exit(date=when)
+    return sc.model_copy(update={"exit": ex})
 
 
 def resolve_entity(sc: Scenario, entity: str | None = None) -> Entity:
@@ -77,15 +98,18 @@ def reachable(sc: Scenario, root: Entity) -> tuple[list[Entity], list[str]]:
     return [ents[i] for i in order], terminals
 
 
-def waterfall(sc: Scenario, exit_value: Any, entity: str | None = None, explain: bool = True) -> WaterfallResult:
-    """Who receives what, exactly, when ``entity``'s proceeds are ``exit_value``.
+def waterfall(sc: Scenario, exit_value: Any, entity: str | None = None, explain: bool = True,
+              date: Any = None) -> WaterfallResult:
+    """Who receives what, exactly, when ``entity``'s proceeds are ``exit_value``, distributed on
+    ``date`` (default: ``exit.date``, else ``as_of``; SPEC §10).
 
     Read off each entity's compiled regimes (:mod:`.compiled`), kept with the scenario; the
     explain ledger (``steps``) is the plain engine's, worked out when first asked for.
     """
-    root = resolve_entity(sc, entity)
+    dated = at_date(sc, date)
+    root = resolve_entity(dated, entity)
     value = exit_amount(exit_value)
-    as_of = accrual_date(sc)
+    as_of = accrual_date(dated)
     order, terminals = reachable(sc, root)
     proceeds: dict[str, Fraction] = {e.id: Fraction(0) for e in order}
     proceeds[root.id] = value
@@ -94,7 +118,7 @@ def waterfall(sc: Scenario, exit_value: Any, entity: str | None = None, explain:
     for ent in order:
         ce = compiled(sc, ent, as_of)
         if ce is None:
-            return reference_waterfall(sc, value, root.id, explain)
+            return reference_waterfall(dated, value, root.id, explain)
         v = proceeds[ent.id]
         amounts = ce.at(v)
         for claimant, _, j, share in ce.payees:
@@ -120,19 +144,25 @@ def waterfall(sc: Scenario, exit_value: Any, entity: str | None = None, explain:
                 assert isinstance(i, int) and k is not None
                 paid[i][k] = a
                 totals[k] += a
+            prog = ce.program
+            back = clawback(ent, prog, totals) if prog is not None else None
             flows[ent.id] = TierFlow(proceeds=v, tiers=[TierPaid(t.name or f"tier {i + 1}", paid[i])
-                                                        for i, t in enumerate(tiers)], totals=totals)
+                                                        for i, t in enumerate(tiers)], totals=totals,
+                                     history=None if prog is None else prog.history,
+                                     clawback=None if back is None or ent.clawback is None
+                                     else (ent.clawback.claimant, back))
     names = {t: sc.display_name(t) for t in [*holders, *flows]}
     return WaterfallResult(entity=root.id, exit_value=value, currency=sc.currency, holders=holders,
                            entities=flows, names=names,
-                           ledger=(lambda: reference_waterfall(sc, value, root.id).steps) if explain else None)
+                           ledger=(lambda: reference_waterfall(dated, value, root.id).steps) if explain else None)
 
 
 def reference_waterfall(sc: Scenario, exit_value: Any, entity: str | None = None,
-                        explain: bool = True) -> WaterfallResult:
+                        explain: bool = True, date: Any = None) -> WaterfallResult:
     """The plain engine: the conversion equilibrium solved and every split worked out at
     ``exit_value`` itself, recording the explain ledger. The reference every fast path is checked
     against, and what writes the ledger."""
+    sc = at_date(sc, date)
     root = resolve_entity(sc, entity)
     value = exit_amount(exit_value)
     order, terminals = reachable(sc, root)
@@ -183,11 +213,26 @@ def reference_waterfall(sc: Scenario, exit_value: Any, entity: str | None = None
                 holdings=by_holding,
             )
         else:
-            ts = split_tiers(ent.id, ent.distribution or [], v, record=explain)
+            prog = program(ent, accrual_date(sc))
+            if explain:
+                for past in ent.history or ():
+                    text = f"earlier distribution of {ent.id} on {past.date}"
+                    steps.append(Step(ent.id, "history", text, past.amount))
+                for k, amt in (prog.history or {}).items():
+                    if amt:
+                        steps.append(Step(ent.id, "history", f"{k} received from earlier distributions", amt,
+                                          claimant=k))
+            ts = split_tiers(ent.id, ent.distribution or [], v, record=explain, context=prog.context)
             steps.extend(ts.steps)
             for k, amt in ts.totals.items():
                 pay(ent.id, k, amt, "the tier program")
-            flows[ent.id] = TierFlow(proceeds=v, tiers=ts.tiers, totals=ts.totals)
+            back = clawback(ent, prog, ts.totals)
+            if explain and back is not None and ent.clawback is not None:
+                text = f"{ent.clawback.claimant} must return (clawback)"
+                steps.append(Step(ent.id, "clawback", text, back, claimant=ent.clawback.claimant))
+            flows[ent.id] = TierFlow(proceeds=v, tiers=ts.tiers, totals=ts.totals, history=prog.history,
+                                     clawback=None if back is None or ent.clawback is None
+                                     else (ent.clawback.claimant, back))
     return WaterfallResult(
         entity=root.id,
         exit_value=value,

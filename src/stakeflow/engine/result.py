@@ -39,13 +39,22 @@ class TierFlow:
     proceeds: Fraction
     tiers: list[TierPaid]
     totals: dict[str, Fraction]
+    history: dict[str, Fraction] | None = None
+    """What the entity's history paid each claimant in all (SPEC §10), if it has history."""
+    clawback: tuple[str, Fraction] | None = None
+    """The clawback claimant and what it must return (docs/funds.md), if the program names one."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "tiers": [
                 {"name": t.name, "paid": {k: float(v) for k, v in t.paid.items()}} for t in self.tiers
             ]
         }
+        if self.history is not None:
+            out["history"] = {k: float(v) for k, v in self.history.items()}
+        if self.clawback is not None:
+            out["clawback"] = {"claimant": self.clawback[0], "amount": float(self.clawback[1])}
+        return out
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,9 @@ at most ``P`` per share, so the residual price is at least ``(V − ΣL) / N``. 
 the money and every preference is paid in full: nothing changes any more. The bound used is
 ``B = 2·(ΣL + ΣC + N·P*) + 1``.
 
-For a **tier program**, a tier with caps has paid out everything it ever will once its slowest
-capped claimant, receiving at least its weight's fraction ``w/W`` of the tier's inflow, reaches
-its cap ``c``: an inflow of at most ``max c·W/w``; a ``limit`` bounds it too. Summed over the
-tiers this gives ``T``; the bound used is ``2·T + 1``.
+For a **tier program**, the walk of :func:`stakeflow.engine.segments` (on the distribution date,
+after the history) ends in one unbounded stretch: the money ``T`` its bounded stretches take is
+exactly the last breakpoint; the bound used is ``2·T + 1``.
 
 **Look-through**: entities are visited from the root down. When all entities above an entity
 ``e`` are linear beyond ``U``, ``e``'s proceeds are ``p(V) = p(U) + r·(V − U)`` there; ``e`` is
@@ -26,7 +25,7 @@ import datetime as dt
 from collections.abc import Callable
 from fractions import Fraction
 
-from ..engine import claims_of
+from ..engine import claims_of, program, segments
 from ..scenario.models import Entity
 
 
@@ -54,26 +53,19 @@ def equity_bound(entity: Entity, as_of: dt.date | None = None) -> Fraction:
     return 2 * (prefs + caps + shares * max(prices)) + 1
 
 
-def tier_bound(entity: Entity) -> Fraction:
-    """``2·Σ_tiers min(limit, max c·W/w) + 1`` for a tier program (see the module's docstring)."""
-    total = Fraction(0)
-    for tier in entity.distribution or ():
-        weight = sum(tier.shares.values(), Fraction(0))
-        ends: list[Fraction] = []
-        for k, cap in tier.caps.items():
-            w = tier.shares.get(k, Fraction(0))
-            if k != tier.overflow and w > 0:
-                ends.append(cap * weight / w)
-        inflow = max(ends) if ends else None
-        if tier.limit is not None:
-            inflow = tier.limit if inflow is None else min(inflow, tier.limit)
-        total += inflow or Fraction(0)
+def tier_bound(entity: Entity, as_of: dt.date | None = None) -> Fraction:
+    """``2·T + 1`` for a tier program, ``T`` the money its walk (on the distribution date
+    ``as_of``, after its history) takes before its last, unbounded stretch: beyond ``T`` every
+    payout is linear."""
+    tiers = entity.distribution or ()
+    total = sum((s.length for s in segments(tiers, program(entity, as_of).context) if s.length is not None),
+                Fraction(0))
     return 2 * total + 1
 
 
 def entity_bound(entity: Entity, as_of: dt.date | None = None) -> Fraction:
     """Proceeds of ``entity`` beyond which its own distribution is linear."""
-    return equity_bound(entity, as_of) if entity.is_equity else tier_bound(entity)
+    return equity_bound(entity, as_of) if entity.is_equity else tier_bound(entity, as_of)
 
 
 def upper_bound(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..engine import exit_amount, reachable, reference_waterfall, resolve_entity
+from ..engine import at_date, exit_amount, reachable, reference_waterfall, resolve_entity
 from ..engine.compiled import CompiledEntity, compiled
 from ..engine.instruments import accrual_date
 from ..scenario.models import Entity, Scenario
@@ -310,25 +310,27 @@ def _resample(grid: list[Fraction], points: list[Fraction], vals: list[tuple[Fra
     return out_v, out_s
 
 
-def payoff_curve(sc: Scenario, entity: str | None = None) -> PayoffCurve:
+def payoff_curve(sc: Scenario, entity: str | None = None, date: Any = None) -> PayoffCurve:
     """Compile ``entity``'s payoff curve (default: the scenario's exit entity or single root).
 
     One sweep per entity (:mod:`stakeflow.engine.regimes` for equity, the tier walk for tier
     programs), reused from the scenario's compiled regimes; look-through composes them: an
     entity's proceeds are a piecewise-linear function of the root's, and its own breakpoints
     are pulled back through it. Holders come last, through a sparse map from parts (classes,
-    tier shares) to the ultimate recipients.
+    tier shares) to the ultimate recipients. ``date`` is the distribution date (SPEC §10;
+    default ``exit.date``, else ``as_of``).
     """
-    root = resolve_entity(sc, entity)
-    order, terminals = reachable(sc, root)
-    as_of = accrual_date(sc)
+    dated = at_date(sc, date)
+    root = resolve_entity(dated, entity)
+    order, terminals = reachable(dated, root)
+    as_of = accrual_date(dated)
     comp: dict[str, CompiledEntity] = {}
     for ent in order:
         ce = compiled(sc, ent, as_of)
         if ce is None:
             # Terms with no curve (proceeds some amount could not absorb): the plain engine
             # raises its located error.
-            reference_waterfall(sc, _beyond(sc, ent, as_of), ent.id, explain=False)
+            reference_waterfall(dated, _beyond(ent, as_of), ent.id, explain=False)
             raise KinkSearchError(M.UNSETTLED)
         comp[ent.id] = ce
     # Each entity's proceeds as a scalar piecewise-linear function of the root's.
@@ -401,6 +403,6 @@ def _sum_scalars(fns: list[tuple[list[Fraction], list[Fraction], list[Fraction]]
     return pts, vals, slps
 
 
-def _beyond(sc: Scenario, ent: Entity, as_of: dt.date | None) -> Fraction:
+def _beyond(ent: Entity, as_of: dt.date | None) -> Fraction:
     """An amount past everything the entity's terms can absorb."""
     return 2 * entity_bound(ent, as_of) + 1

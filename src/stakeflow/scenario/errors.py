@@ -83,6 +83,39 @@ CANNOT_ABSORB = (
     "(at most {most} can be paid out)"
 )
 
+# --- time in tier programs (SPEC §10) ------------------------------------------------------------
+CAP_FORMS = "a cap mapping needs exactly one of 'amount', 'multiple' or 'hurdle', got {got}"
+CAP_GROWTH_HURDLE = "'growth' does not apply to a 'hurdle' cap (a hurdle compounds already)"
+CAP_GROWTH_FROM = "'growth' on an 'amount' cap needs 'from' (the date from which the cap grows)"
+CAP_FROM_WITHOUT_GROWTH = "'from' is set but there is no 'growth'"
+CATCH_UP_SHARE = "a catch-up 'share' must lie strictly between 0% and 100%, got {value}"
+CATCH_UP_ALONE = "a catch-up tier takes no {field!r}: it ends when its claimant's target is met"
+CATCH_UP_NOT_IN_SHARES = "catch-up claimant {id!r} has no share in this tier (shares: {known})"
+CATCH_UP_FRACTION = (
+    "catch-up claimant {id!r} receives {fraction} of this tier, which must be above its target share "
+    "{share} (else the target is never met)"
+)
+NO_CONTRIBUTIONS = (
+    "{form!r} cap for {id!r}, which has no contributions in entity {entity!r}; add its 'contributions' "
+    "or give the cap as an amount"
+)
+CONTRIBUTION_CLAIMANT = (
+    "contribution of {id!r}, which is not a claimant of the tier program of {entity!r} (its claimants: {known})"
+)
+TIME_WITHOUT_PROGRAM = "{field!r} is set on entity {id!r}, which has no tier program ('distribution')"
+HISTORY_ORDER = "history is out of date order: {date} is listed after {before}; list entries oldest first"
+HISTORY_AFTER_DATE = "history entry of {date} is after the distribution date {when}"
+HISTORY_AFTER_DATE_OF = "entity {id!r}, history[{index}].date: " + HISTORY_AFTER_DATE
+NO_DATE = (
+    "the tier program of {id!r} depends on dates ({what}) but there is no distribution date: give "
+    "--date DATE, or set exit.date or as_of in the file"
+)
+BAD_DATE = "date {value!r}: expected a date written YYYY-MM-DD, e.g. 2026-06-30"
+CLAWBACK_SHARE = "a clawback 'share' must lie strictly between 0% and 100%, got {value}"
+CLAWBACK_CLAIMANT = (
+    "clawback claimant {id!r} is not a claimant of the tier program of {entity!r} (its claimants: {known})"
+)
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, ModelWrapValidatorHandler, TypeAdapter, model_validator
+from pydantic import Discriminator, Field, ModelWrapValidatorHandler, Tag, TypeAdapter, model_validator
 
 from . import errors as E
 from ._base import EMPTY, Amount, FrozenMap, Id, ReadOnlyMap, _Model
@@ -437,14 +437,74 @@ class Holding(_Model):
     shares: Amount
 
 
+class CapTerms(_Model):
+    """A cap written as a mapping (SPEC §10): exactly one form (``amount``, ``multiple`` of the
+    claimant's contributions, ``hurdle`` rate on them), optionally growing at ``growth`` from
+    ``from``."""
+
+    amount: Amount | None = None
+    multiple: Amount | None = None
+    hurdle: Amount | None = None
+    growth: Amount | None = None
+    from_: dt.date | None = Field(default=None, alias="from")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> CapTerms:
+        forms = [f for f in ("amount", "multiple", "hurdle") if getattr(self, f) is not None]
+        if len(forms) != 1:
+            got = " and ".join(repr(f) for f in forms) if forms else "none"
+            raise ValueError(E.CAP_FORMS.format(got=got))
+        if self.growth is not None and self.hurdle is not None:
+            raise ValueError(E.CAP_GROWTH_HURDLE)
+        if self.growth is not None and self.amount is not None and self.from_ is None:
+            raise ValueError(E.CAP_GROWTH_FROM)
+        if self.from_ is not None and self.growth is None:
+            raise ValueError(E.CAP_FROM_WITHOUT_GROWTH)
+        return self
+
+    @property
+    def form(self) -> str:
+        return "amount" if self.amount is not None else "multiple" if self.multiple is not None else "hurdle"
+
+    @property
+    def timed(self) -> bool:
+        """Whether the cap depends on the distribution date."""
+        return self.form != "amount" or self.growth is not None
+
+
+def _cap_kind(value: Any) -> str:
+    return "[terms]" if isinstance(value, (dict, CapTerms)) else "[amount]"
+
+
+Cap = Annotated[
+    Annotated[CapTerms, Tag("[terms]")] | Annotated[Amount, Tag("[amount]")],
+    Discriminator(_cap_kind),
+]
+"""A tier cap: an amount (SPEC §4) or a :class:`CapTerms` mapping (SPEC §10)."""
+
+
+class CatchUp(_Model):
+    """A catch-up tier's end (SPEC §10): ``claimant``'s receipts reach ``share`` of the profits."""
+
+    claimant: Id
+    share: Amount
+
+    @model_validator(mode="after")
+    def _range(self) -> CatchUp:
+        if not 0 < self.share < 1:
+            raise ValueError(E.CATCH_UP_SHARE.format(value=f"{float(self.share):.2%}"))
+        return self
+
+
 class Tier(_Model):
-    """One tier of a profit-sharing program (SPEC §4)."""
+    """One tier of a profit-sharing program (SPEC §4, §10)."""
 
     name: str | None = None
     shares: ReadOnlyMap[Id, Amount]
-    caps: ReadOnlyMap[Id, Amount] = EMPTY
+    caps: ReadOnlyMap[Id, Cap] = EMPTY
     overflow: Id | None = None
     limit: Amount | None = None
+    catch_up: CatchUp | None = None
 
     @model_validator(mode="after")
     def _weights(self) -> Tier:
@@ -455,13 +515,47 @@ class Tier(_Model):
         return self
 
     @property
+    def timed(self) -> bool:
+        """Whether what the tier pays depends on the distribution date (SPEC §10)."""
+        return self.catch_up is not None or any(isinstance(c, CapTerms) and c.timed for c in self.caps.values())
+
+    @property
     def bounded(self) -> bool:
         """Whether this tier can end before taking everything left.
 
         A cap on the tier's own overflow claimant does not count: the overflow claimant has no
         cap in that tier (SPEC §4), so such a cap never ends it.
         """
-        return any(k != self.overflow for k in self.caps) or self.limit is not None
+        return any(k != self.overflow for k in self.caps) or self.limit is not None or self.catch_up is not None
+
+
+class Contribution(_Model):
+    """Capital paid into an entity by one claimant on one date (SPEC §10)."""
+
+    claimant: Id
+    date: dt.date
+    amount: Amount
+
+
+class Distribution(_Model):
+    """Earlier proceeds of an entity, distributed through its program on ``date`` (SPEC §10)."""
+
+    date: dt.date
+    amount: Amount
+
+
+class Clawback(_Model):
+    """The general partner's clawback at a final distribution (docs/funds.md): ``claimant`` keeps
+    at most ``share`` of the program's lifetime profits."""
+
+    claimant: Id
+    share: Amount
+
+    @model_validator(mode="after")
+    def _range(self) -> Clawback:
+        if not 0 < self.share < 1:
+            raise ValueError(E.CLAWBACK_SHARE.format(value=f"{float(self.share):.2%}"))
+        return self
 
 
 class Appointment(_Model):
@@ -490,6 +584,9 @@ class Entity(_Model):
     classes: tuple[AnyClass, ...] | None = None
     holdings: tuple[Holding, ...] | None = None
     distribution: tuple[Tier, ...] | None = None
+    contributions: tuple[Contribution, ...] | None = None
+    history: tuple[Distribution, ...] | None = None
+    clawback: Clawback | None = None
     governance: Governance | None = None
 
     @property
@@ -499,6 +596,11 @@ class Entity(_Model):
     @property
     def is_tiered(self) -> bool:
         return bool(self.distribution)
+
+    @property
+    def timed(self) -> bool:
+        """Whether the entity's program needs a distribution date (SPEC §10)."""
+        return bool(self.history) or any(t.timed for t in self.distribution or ())
 
     @property
     def distributes(self) -> bool:

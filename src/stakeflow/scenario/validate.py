@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from . import errors as E
@@ -33,6 +35,7 @@ def find_problems(sc: Scenario) -> list[Problem]:
     entities = {e.id: e for e in sc.entities}
     for i, ent in enumerate(sc.entities):
         problems += _check_entity(ent, f"entities[{i}]", claimants)
+        problems += _check_time(ent, f"entities[{i}]", _distribution_date(sc))
     problems += _check_cycles(sc)
     if sc.exit is not None and sc.exit.entity is not None:
         target = entities.get(sc.exit.entity)
@@ -111,6 +114,60 @@ def _check_entity(ent: Entity, at: str, claimants: set[str]) -> list[Problem]:
         total = sum(ap.seats for ap in board.appointed_by)
         if total > board.seats:
             out.append(Problem(f"{at}.governance.board", E.BOARD_SEATS.format(total=total, seats=board.seats)))
+    return out
+
+
+def _distribution_date(sc: Scenario) -> dt.date | None:
+    if sc.exit is not None and sc.exit.date is not None:
+        return sc.exit.date
+    return sc.as_of
+
+
+def _check_time(ent: Entity, at: str, when: dt.date | None) -> list[Problem]:
+    """The rules of SPEC §10: contributions, history, cap forms and catch-up tiers."""
+    out: list[Problem] = []
+    for field in ("contributions", "history", "clawback"):
+        if getattr(ent, field) is not None and not ent.distribution:
+            out.append(Problem(f"{at}.{field}", E.TIME_WITHOUT_PROGRAM.format(field=field, id=ent.id)))
+    program = children(ent)
+    contributors = {c.claimant for c in ent.contributions or ()}
+    for j, c in enumerate(ent.contributions or ()):
+        if ent.distribution and c.claimant not in program:
+            known = E.join_ids(program)
+            out.append(Problem(f"{at}.contributions[{j}].claimant",
+                               E.CONTRIBUTION_CLAIMANT.format(id=c.claimant, entity=ent.id, known=known)))
+    history = ent.history or ()
+    for j in range(1, len(history)):
+        if history[j].date < history[j - 1].date:
+            out.append(Problem(f"{at}.history[{j}].date",
+                               E.HISTORY_ORDER.format(date=history[j].date, before=history[j - 1].date)))
+    if when is not None:
+        for j, h in enumerate(history):
+            if h.date > when:
+                out.append(Problem(f"{at}.history[{j}].date", E.HISTORY_AFTER_DATE.format(date=h.date, when=when)))
+    if ent.clawback is not None and ent.distribution and ent.clawback.claimant not in program:
+        out.append(Problem(f"{at}.clawback.claimant", E.CLAWBACK_CLAIMANT.format(
+            id=ent.clawback.claimant, entity=ent.id, known=E.join_ids(program))))
+    for t, tier in enumerate(ent.distribution or ()):
+        tp = f"{at}.distribution[{t}]"
+        for cid, cap in tier.caps.items():
+            # A cap is an amount (a Fraction) or a mapping of terms with a form.
+            if not isinstance(cap, Fraction) and cap.form != "amount" and cid not in contributors:
+                out.append(Problem(f"{tp}.caps.{cid}", E.NO_CONTRIBUTIONS.format(form=cap.form, id=cid, entity=ent.id)))
+        cu = tier.catch_up
+        if cu is None:
+            continue
+        for field in ("caps", "limit", "overflow"):
+            if getattr(tier, field):
+                out.append(Problem(f"{tp}.{field}", E.CATCH_UP_ALONE.format(field=field)))
+        if cu.claimant not in tier.shares:
+            out.append(Problem(f"{tp}.catch_up.claimant",
+                               E.CATCH_UP_NOT_IN_SHARES.format(id=cu.claimant, known=E.join_ids(tier.shares))))
+        else:
+            fraction = tier.shares[cu.claimant] / sum(tier.shares.values())
+            if fraction <= cu.share:
+                out.append(Problem(f"{tp}.catch_up", E.CATCH_UP_FRACTION.format(
+                    id=cu.claimant, fraction=f"{float(fraction):.2%}", share=f"{float(cu.share):.2%}")))
     return out
 
 

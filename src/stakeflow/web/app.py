@@ -39,6 +39,7 @@ class _Ask(BaseModel):
     scenario: str = Field(description="The scenario file's text (YAML or JSON).")
     exit: str | float | None = Field(default=None, description="Proceeds, any spelling of SPEC §1.")
     entity: str | None = None
+    date: str | None = Field(default=None, description="Distribution date YYYY-MM-DD (SPEC §10).")
 
 
 @functools.cache
@@ -120,12 +121,13 @@ def create_app(database: str = "sqlite://", seed_examples: bool = True) -> FastA
     @app.post("/api/waterfall")
     def api_waterfall(ask: _Ask) -> JSONResponse:
         """SPEC §7's waterfall document for the scenario at ``exit`` (default ``exit.value``)."""
-        return _api(lambda sc: waterfall(sc, _exit_of(sc, ask.exit), ask.entity, explain=False).to_json(), ask)
+        return _api(lambda sc: waterfall(sc, _exit_of(sc, ask.exit), ask.entity, explain=False,
+                                              date=ask.date).to_json(), ask)
 
     @app.post("/api/breakpoints")
     def api_breakpoints(ask: _Ask) -> JSONResponse:
         """SPEC §7's breakpoints document."""
-        return _api(lambda sc: payoff_curve(sc, ask.entity).to_json(), ask)
+        return _api(lambda sc: payoff_curve(sc, ask.entity, ask.date).to_json(), ask)
 
     @app.post("/api/control")
     def api_control(ask: _Ask) -> JSONResponse:
