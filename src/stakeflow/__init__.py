@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .io import OcfExport, OcfImport, dump_scenario, export_ocf, import_ocf, write_csv, write_xlsx
     from .payoff import PayoffCurve, payoff_curve
     from .valuation import ValuationResult, backsolve, value_montecarlo, value_opm, value_pwerm
+    from .valuation.method import value
 
 # The rest of the API loads on first use, so that `import stakeflow` and every command start fast.
 _LAZY = {
@@ -55,6 +56,7 @@ _LAZY = {
     "sensitivity": (".analysis.sensitivity", "sensitivity"),
     "solve_field": (".analysis.solve", "solve_field"),
     "solve_scale": (".analysis.solve", "solve_scale"),
+    "value": (".valuation.method", "value"),
     "value_montecarlo": (".valuation", "value_montecarlo"),
     "value_opm": (".valuation", "value_opm"),
     "value_parties": (".analysis.values", "value_parties"),
@@ -114,6 +116,7 @@ __all__ = [
     "sensitivity",
     "solve_field",
     "solve_scale",
+    "value",
     "value_montecarlo",
     "value_opm",
     "value_parties",

@@ -13,31 +13,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ..io.tables import export, value_inputs, value_tables
-from ..scenario.errors import InputError
-from ..valuation import _messages as M
-from ..valuation.backsolve import backsolve
-from ..valuation.dlom import METHODS as DLOM_METHODS
-from ..valuation.montecarlo import DEFAULT_CHUNK, DEFAULT_PATHS, value_montecarlo
-from ..valuation.opm import value_opm
-from ..valuation.parameters import rate as read_rate
-from ..valuation.pwerm import value_pwerm
+from ..valuation.method import is_sample_file
+from ..valuation.method import value as value_with
+from ..valuation.montecarlo import DEFAULT_CHUNK, DEFAULT_PATHS
 from ..valuation.result import ValuationResult
 from ._app import app
 from ._common import console, emit_json, err_console, load_scenario, money, pct, table, user_errors
-
-METHODS = ("opm", "montecarlo", "pwerm")
-
-
-def _check_options(method: str, given: dict[str, Any], allowed: set[str]) -> None:
-    for option, value in given.items():
-        if value is not None and value is not False and option not in allowed:
-            raise InputError(M.NOT_WITH.format(option=option, method=method))
-
-
-def _need(method: str, what: str, value: Any) -> Any:
-    if value is None:
-        raise InputError(M.NEEDS.format(method=method, what=what))
-    return value
 
 
 @contextmanager
@@ -84,58 +65,17 @@ def value(
     """Value every holder and every class of an entity: option pricing method (with backsolve),
     Monte Carlo, or PWERM / hybrid scenarios; optionally with a discount for lack of marketability."""
     sc = load_scenario(file, date)
-    given = {"--equity-value": equity_value, "--volatility": volatility, "--term": term, "--rate": rate,
-             "--backsolve": backsolve_class, "--price": price, "--dlom-volatility": dlom_volatility,
-             "--dlom-term": dlom_term, "--paths": paths, "--seed": seed, "--chunk-size": chunk_size,
-             "--workers": workers, "--antithetic": antithetic, "--distribution": distribution,
-             "--scenarios": scenarios}
     with user_errors():
-        if method not in METHODS:
-            raise InputError(M.UNKNOWN_METHOD.format(method=method, valid=", ".join(METHODS)))
-        if dlom is not None and dlom not in DLOM_METHODS:
-            raise InputError(M.UNKNOWN_DLOM.format(name=dlom))
-        dlom_args = {"dlom": dlom, "dlom_volatility": dlom_volatility, "dlom_term": dlom_term}
-        res: ValuationResult
-        if method == "opm":
-            _check_options(method, given, {"--equity-value", "--volatility", "--term", "--rate", "--backsolve",
-                                           "--price", "--dlom-volatility", "--dlom-term"})
-            vol = _need(method, "--volatility S", volatility)
-            t = _need(method, "--term T", term)
-            r = _need(method, "--rate R", rate)
-            if backsolve_class is not None and equity_value is not None:
-                raise InputError(M.EITHER_VALUE_OR_BACKSOLVE)
-            if price is not None and backsolve_class is None:
-                raise InputError(M.PRICE_WITHOUT_BACKSOLVE)
-            if backsolve_class is not None:
-                if price is None:
-                    raise InputError(M.BACKSOLVE_NEEDS_PRICE.format(cls=backsolve_class))
-                res = backsolve(sc, backsolve_class, price, vol, t, r, entity=entity, **dlom_args)
-            else:
-                v = _need(method, "--equity-value V (or --backsolve CLASS --price P)", equity_value)
-                res = value_opm(sc, v, vol, t, r, entity=entity, **dlom_args)
-        elif method == "montecarlo":
-            _check_options(method, given, {"--equity-value", "--volatility", "--term", "--rate", "--dlom-volatility",
-                                           "--dlom-term", "--paths", "--seed", "--chunk-size", "--workers",
-                                           "--antithetic", "--distribution"})
-            sample = distribution is not None and distribution.suffix.lower() in (".csv", ".txt", ".npy")
-            if sample:
-                _check_options("montecarlo with a sample file", {"--paths": paths, "--seed": seed,
-                                                                 "--antithetic": antithetic}, set())
-            n = DEFAULT_PATHS if paths is None else paths
-            show = progress if progress is not None else sys.stderr.isatty()
-            with _progress_bar(bool(show) and not sample, _total(n)) as advance:
-                res = value_montecarlo(
-                    sc, equity_value, volatility, _need(method, "--term T", term), _need(method, "--rate R", rate),
-                    paths=n, seed=0 if seed is None else seed,
-                    chunk_size=DEFAULT_CHUNK if chunk_size is None else chunk_size,
-                    workers=1 if workers is None else workers, antithetic=antithetic,
-                    distribution=distribution, entity=entity, progress=advance, **dlom_args)
-        else:
-            _check_options(method, given, {"--scenarios", "--volatility", "--term", "--rate", "--dlom-volatility",
-                                           "--dlom-term"})
-            spec = _need(method, "--scenarios FILE", scenarios)
-            res = value_pwerm(sc, spec, entity=entity, dlom=dlom, dlom_volatility=dlom_volatility or volatility,
-                              dlom_term=dlom_term or term, dlom_rate=read_rate(rate) if rate is not None else 0)
+        sample = method == "montecarlo" and is_sample_file(distribution)
+        show = progress if progress is not None else sys.stderr.isatty()
+        n = DEFAULT_PATHS if paths is None else paths
+        with _progress_bar(bool(show) and method == "montecarlo" and not sample, _total(n)) as advance:
+            res = value_with(
+                sc, method, equity_value=equity_value, volatility=volatility, term=term, rate=rate,
+                backsolve_class=backsolve_class, price=price, dlom=dlom, dlom_volatility=dlom_volatility,
+                dlom_term=dlom_term, paths=paths, seed=seed, chunk_size=chunk_size, workers=workers,
+                antithetic=antithetic, distribution=distribution, scenarios=scenarios, entity=entity,
+                progress=advance)
         export(xlsx, csv, value_tables(res), value_inputs(sc, file, res), sc.currency)
     if json_out:
         emit_json(res.to_json())
