@@ -83,11 +83,11 @@ class CompiledEntity:
 def _equity(entity: Entity, as_of: dt.date | None) -> CompiledEntity:
     claims = claims_of(entity, as_of)
     pieces: list[Piece] = Sweep(entity.id, claims).pieces()
-    payees = []
-    for j, c in enumerate(claims):
-        for h in entity.holdings or ():
-            if h.class_ == c.id and c.shares != 0:
-                payees.append((h.holder, c.id, j, h.shares / c.shares))
+    by_class: dict[str, list[tuple[str, Fraction]]] = {}
+    for h in entity.holdings or ():
+        by_class.setdefault(h.class_, []).append((h.holder, h.shares))
+    payees = [(holder, c.id, j, shares / c.shares)
+              for j, c in enumerate(claims) if c.shares != 0 for holder, shares in by_class.get(c.id, ())]
     return CompiledEntity(
         entity=entity.id,
         is_equity=True,

@@ -28,7 +28,7 @@ Every quantity is an exact ``Fraction``; the sweep is checked against :func:`.eq
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -58,16 +58,63 @@ class Piece:
     price: Line
 
 
+@dataclass(frozen=True)
+class Terms:
+    """What the sweep reads of one claim, worked out once: ``pref`` is its preference where it
+    has one to be paid (zero otherwise), ``room`` what a cap leaves above the preference, and
+    ``cap_price`` the residual price at which a capped class reaches its cap."""
+
+    id: str
+    pref: Fraction
+    seniority: int
+    n: Fraction
+    strike: Fraction | None
+    common: bool
+    capped: bool
+    room: Fraction
+    cap_price: Fraction
+
+    @classmethod
+    def of(cls, c: Claim) -> Terms:
+        has_pref = c.is_preferred and c.preference > 0
+        n = c.as_converted
+        capped = c.is_preferred and c.participating and c.cap is not None
+        room = max(c.cap - c.preference, ZERO) if capped and c.cap is not None else ZERO
+        return cls(c.id, c.preference if has_pref else ZERO, c.seniority, n, c.strike,
+                   not c.is_preferred or (c.participating and c.cap is None), capped, room,
+                   room / n if capped and n else ZERO)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Every price at which some claim's term in the residual take can bend (a positive strike,
+    a cap price), sorted once, and the position of each claim's own."""
+
+    prices: tuple[Fraction, ...]
+    index: dict[str, int]
+
+    @classmethod
+    def of(cls, terms: Sequence[Terms]) -> Grid:
+        own = {t.id: t.strike if t.strike is not None else t.cap_price for t in terms
+               if t.n and ((t.strike is not None and t.strike > 0) or (t.strike is None and t.capped and t.room > 0))}
+        prices = sorted(set(own.values()))
+        at = {p: i for i, p in enumerate(prices)}
+        return cls(tuple(prices), {k: at[p] for k, p in own.items()})
+
+
 class Structure:
     """The split of every amount among ``claims`` with the classes in ``converted`` converted."""
 
-    def __init__(self, claims: Sequence[Claim], converted: frozenset[str]) -> None:
+    def __init__(self, claims: Sequence[Claim], converted: frozenset[str],
+                 terms: Sequence[Terms] | None = None, grid: Grid | None = None) -> None:
         self.claims = claims
         self.converted = converted
+        terms = terms if terms is not None else [Terms.of(c) for c in claims]
+        grid = grid if grid is not None else Grid.of(terms)
         owed: dict[int, Fraction] = {}
-        for c in claims:
-            if c.is_preferred and c.id not in converted and c.preference > 0:
-                owed[c.seniority] = owed.get(c.seniority, ZERO) + c.preference
+        for t in terms:
+            if t.pref and t.id not in converted:
+                owed[t.seniority] = owed.get(t.seniority, ZERO) + t.pref
         self.seniorities = sorted(owed, reverse=True)
         self.owed = owed
         self.before: dict[int, Fraction] = {}
@@ -81,41 +128,59 @@ class Structure:
         self.total_preference = run
         # The residual take R(P): its slope from 0 and its changes at each knot.
         slope0 = ZERO
-        deltas: dict[Fraction, Fraction] = {}
+        deltas: list[Fraction] = [ZERO] * len(grid.prices)
         self.role: dict[str, tuple[str, Fraction, Fraction]] = {}
-        for c in claims:
-            n = c.as_converted
-            if n == 0:
+        # Each claim's line in the residual regime: (preference kept, kind, shares, strike or room).
+        self._lines: list[tuple[Fraction, str, Fraction, Fraction]] = []
+        steady = ZERO
+        for t in terms:
+            n = t.n
+            conv = t.id in converted
+            pref = ZERO if conv else t.pref
+            if not n:
+                self._lines.append((pref, "", n, ZERO))
                 continue
-            if c.strike is not None:
-                self.role[c.id] = ("option", n, c.strike)
-                if c.strike > 0:
-                    deltas[c.strike] = deltas.get(c.strike, ZERO) + n
+            if t.strike is not None:
+                self.role[t.id] = ("option", n, t.strike)
+                self._lines.append((pref, "option", n, t.strike))
+                if t.strike > 0:
+                    deltas[grid.index[t.id]] += n
                 else:
                     slope0 += n
-            elif not c.is_preferred or c.id in converted or (c.participating and c.cap is None):
-                self.role[c.id] = ("common", n, ZERO)
+            elif t.common or conv:
+                self.role[t.id] = ("common", n, ZERO)
+                self._lines.append((pref, "common", n, ZERO))
                 slope0 += n
-            elif c.participating:
-                assert c.cap is not None
-                room = max(c.cap - c.preference, ZERO)
-                if room > 0:
-                    self.role[c.id] = ("capped", n, room)
-                    slope0 += n
-                    deltas[room / n] = deltas.get(room / n, ZERO) - n
+                steady += n
+            elif t.capped and t.room > 0:
+                self.role[t.id] = ("capped", n, t.room)
+                self._lines.append((pref, "capped", n, t.room))
+                slope0 += n
+                deltas[grid.index[t.id]] -= n
+            else:
+                self._lines.append((pref, "", n, ZERO))
         knots = [ZERO]
         takes = [ZERO]
         slopes = [slope0]
-        for k in sorted(deltas):
-            if deltas[k] == 0:
+        for k, d in zip(grid.prices, deltas, strict=True):
+            if not d:
                 continue
             takes.append(takes[-1] + slopes[-1] * (k - knots[-1]))
             knots.append(k)
-            slopes.append(slopes[-1] + deltas[k])
+            slopes.append(slopes[-1] + d)
         self.knots = knots
         self.takes = takes
         self.slopes = slopes
+        # Where R rises everywhere, the residual price and the proceeds determine each other, so
+        # a class waiting at a fixed amount converts exactly when the price reaches that amount
+        # per as-converted share (see ``Sweep._waiting``).
+        self.strict = all(a > 0 for a in slopes)
+        # As-converted shares that share in every residual dollar (common, converted, uncapped
+        # participating): with some, a capped class below its cap never gains by converting.
+        self.steady = steady
         self._above_cache: dict[int, Fraction] = {}
+        self._conversion_points: dict[str, tuple[Fraction, Fraction]] = {}
+        self._terms = terms
 
     # --- the residual take and its inverse --------------------------------------------------
     def _price(self, r: Fraction) -> tuple[int, Fraction, Fraction]:
@@ -139,26 +204,18 @@ class Structure:
             g = bisect_right(self.group_starts, v) - 1
             sen = self.seniorities[g]
             start, owed = self.group_starts[g], self.owed[sen]
-            for c in self.claims:
-                if c.is_preferred and c.id not in self.converted and c.preference > 0:
-                    if c.seniority > sen:
-                        lines.append((c.preference, ZERO))
-                    elif c.seniority == sen:
-                        lines.append((c.preference * (v - start) / owed, c.preference / owed))
-                    else:
-                        lines.append((ZERO, ZERO))
-                else:
+            share = (v - start) / owed
+            for t, (pref, _, _, _) in zip(self._terms, self._lines, strict=True):
+                if not pref or t.seniority < sen:
                     lines.append((ZERO, ZERO))
+                elif t.seniority > sen:
+                    lines.append((pref, ZERO))
+                else:
+                    lines.append((pref * share, pref / owed))
             return lines, (ZERO, ZERO), start + owed
         i, p, dp = self._price(v - s_total)
         nxt = s_total + self.takes[i + 1] if i + 1 < len(self.knots) else None
-        for c in self.claims:
-            pref = c.preference if c.is_preferred and c.id not in self.converted and c.preference > 0 else ZERO
-            role = self.role.get(c.id)
-            if role is None:
-                lines.append((pref, ZERO))
-                continue
-            kind, n, x = role
+        for pref, kind, n, x in self._lines:
             if kind == "common":
                 lines.append((pref + n * p, n * dp))
             elif kind == "capped":
@@ -166,10 +223,12 @@ class Structure:
                     lines.append((pref + n * p, n * dp))
                 else:
                     lines.append((pref + x, ZERO))
-            elif p > x or (p == x and dp > 0):
+            elif kind == "option" and (p > x or (p == x and dp > 0)):
                 lines.append((n * (p - x), n * dp))
-            else:
+            elif kind == "option":
                 lines.append((ZERO, ZERO))
+            else:
+                lines.append((pref, ZERO))
         return lines, (p, dp), nxt
 
     # --- one class's choice switched ---------------------------------------------------------
@@ -189,11 +248,28 @@ class Structure:
 
     def conversion_point(self, c: Claim, base: Fraction) -> Fraction:
         """For an unconverted class whose payout stays ``base``: the proceeds from which it would
-        receive more by converting (converted, it receives ``n·P``, which never falls)."""
+        receive more by converting (converted, it receives ``n·P``, which never falls). Kept per
+        class, since a structure's pieces ask again with the same ``base``."""
+        got = self._conversion_points.get(c.id)
+        if got is not None and got[0] == base:
+            return got[1]
         pref = c.preference if c.preference > 0 else ZERO
         role = self.role.get(c.id)
         room = role[2] if role is not None and role[0] == "capped" else None
-        return self.total_preference - pref + self.take_at(base / c.as_converted, c.as_converted, room)
+        at = self.total_preference - pref + self.take_at(base / c.as_converted, c.as_converted, room)
+        self._conversion_points[c.id] = (base, at)
+        return at
+
+    def below_cap(self, c: Claim, v: Fraction, base: Line) -> bool:
+        """Whether ``c`` is an unconverted capped participating class still below its cap, past
+        the preferences, beside shares that always participate: it cannot gain by converting.
+
+        Converted, it would receive ``n·P'`` where ``R'(P') = r + pref``; since ``R`` rises
+        faster than ``n`` below the class's cap price (the steady shares rise too) and no slower
+        than 0 above it, ``n·P' < pref + n·P``, its payout unconverted.
+        """
+        return (c.id not in self.converted and c.participating and c.cap is not None and base[1] > 0
+                and self.steady > 0 and v >= self.total_preference)
 
     def _converted(self, c: Claim, v: Fraction) -> tuple[Line, Fraction | None]:
         n = c.as_converted
@@ -305,31 +381,81 @@ class Sweep:
         self.entity_id = entity_id
         self.claims = list(claims)
         self.index = {c.id: i for i, c in enumerate(self.claims)}
+        self.terms = [Terms.of(c) for c in self.claims]
+        self.grid = Grid.of(self.terms)
         self.order = sorted((c for c in self.claims if c.convertible and c.as_converted > 0),
                             key=lambda c: (c.conversion_threshold, c.id))
         self._structures: dict[frozenset[str], Structure] = {}
         # The most a class can receive unconverted: its preference, and a capped class its cap.
         self.ceiling = {c.id: max(c.preference, c.cap if c.participating and c.cap is not None else ZERO)
                         for c in self.order}
+        self._thresholds: dict[str, tuple[Fraction, Fraction]] = {}
+        # Each convertible class's threshold price: the most it can receive unconverted, per
+        # as-converted share. Past the preferences, where the residual take rises strictly and
+        # some shares always participate, a class converts exactly when the price reaches it,
+        # whatever the others chose (see ``_waiting`` and ``Structure.below_cap``).
+        ranked = sorted((self.ceiling[c.id] / c.as_converted, c.id) for c in self.order)
+        self.prices = [p for p, _ in ranked]
+        self.ranked = [k for _, k in ranked]
+        self.priced = all(self.ceiling[c.id] > 0 for c in self.order)
+        self._below: dict[int, frozenset[str]] = {}
+
+    def _by_price(self, st: Structure, v: Fraction, price: Line) -> int | None:
+        """Where ``st`` is, just right of ``v``, the equilibrium that the threshold prices give
+        (every class converted whose threshold the price has reached, no other): how many
+        thresholds the price has reached. None where that shortcut does not apply."""
+        p, dp = price
+        if not (self.priced and dp > 0 and st.strict and st.steady > 0 and v >= st.total_preference):
+            return None
+        k = bisect_right(self.prices, p)
+        below = self._below.get(k)
+        if below is None:
+            below = self._below[k] = frozenset(self.ranked[:k])
+        return k if st.converted == below else None
+
+    def _waiting(self, st: Structure, c: Claim, v: Fraction, base: Line) -> Fraction | None:
+        """The residual price at which class ``c`` converts, where ``c`` is waiting: unconverted,
+        its payout a constant ``b > 0`` (its preference paid, or its cap reached), all preferences
+        paid at ``v`` and the residual take strictly rising; None otherwise.
+
+        Converted, ``c`` would receive ``n·P'`` at the price ``P'`` of the structure with ``c``
+        converted. Its switch point is ``S − pref + R'(b/n)`` (:meth:`Structure.conversion_point`),
+        and ``R'(b/n) = R(b/n) + b − pref`` with ``R`` the take of the current structure, since
+        converting swaps ``c``'s capped term (``b − pref`` at that price) for ``n·P``. So it is
+        ``S + R(b/n)``: the proceeds at which the current price reaches ``b/n``. That price does
+        not depend on which other classes have converted, so it is worked out once per class.
+        """
+        if c.id in st.converted or base[1] != 0 or not base[0] > 0 or not st.strict or v < st.total_preference:
+            return None
+        got = self._thresholds.get(c.id)
+        if got is None or got[0] != base[0]:
+            got = self._thresholds[c.id] = (base[0], base[0] / c.as_converted)
+        return got[1]
 
     def structure(self, converted: frozenset[str]) -> Structure:
         st = self._structures.get(converted)
         if st is None:
-            st = self._structures[converted] = Structure(self.claims, converted)
+            st = self._structures[converted] = Structure(self.claims, converted, self.terms, self.grid)
         return st
 
-    def _holds(self, st: Structure, lines: list[Line], v: Fraction) -> bool:
-        """Whether ``st.converted`` is an equilibrium just right of ``v``."""
-        return not any(self._violated(st, c, v, lines[self.index[c.id]]) for c in self.order)
+    def _holds(self, st: Structure, reg: tuple[list[Line], Line, Fraction | None], v: Fraction) -> bool:
+        """Whether ``st.converted`` is an equilibrium just right of ``v`` (``reg`` its regime there)."""
+        lines, (price, _), _ = reg
+        return not any(self._violated(st, c, v, lines[self.index[c.id]], price) for c in self.order)
 
-    def _violated(self, st: Structure, c: Claim, v: Fraction, base: Line) -> bool:
+    def _violated(self, st: Structure, c: Claim, v: Fraction, base: Line, price: Fraction) -> bool:
         """Whether class ``c``, whose line under ``st`` is ``base``, gains just right of ``v`` by
         switching (converted: no longer strictly gains by having converted)."""
         if c.id in st.converted:
             if base[0] > self.ceiling[c.id]:
                 return False
         elif base[1] == 0:
+            pstar = self._waiting(st, c, v, base)
+            if pstar is not None:
+                return pstar <= price
             return st.conversion_point(c, base[0]) <= v
+        elif st.below_cap(c, v, base):
+            return False
         alt, _ = st.switched(c, v)
         cmp = _later(alt, base)
         return cmp >= 0 if c.id in st.converted else cmp > 0
@@ -337,14 +463,16 @@ class Sweep:
     def _equilibrium(self, v: Fraction, hint: frozenset[str] | None
                      ) -> tuple[Structure, tuple[list[Line], Line, Fraction | None]]:
         """The equilibrium just right of ``v``: ``hint`` if it holds, else as the engine finds it."""
-        tried = []
-        if hint is not None:
-            tried.append(hint)
-        tried += [frozenset(c.id for c in self.order[:k]) for k in range(len(self.order) + 1)]
-        for cand in tried:
+        def tried() -> Iterator[frozenset[str]]:
+            if hint is not None:
+                yield hint
+            for k in range(len(self.order) + 1):
+                yield frozenset(c.id for c in self.order[:k])
+
+        for cand in tried():
             st = self.structure(cand)
             reg = st.regime(v)
-            if self._holds(st, reg[0], v):
+            if self._by_price(st, v, reg[1]) is not None or self._holds(st, reg, v):
                 return st, reg
         current: frozenset[str] = frozenset()
         seen = {current}
@@ -371,6 +499,9 @@ class Sweep:
         ``st`` being ``base`` there."""
         converted = c.id in st.converted
         if converted and base[0] > self.ceiling[c.id] and base[1] >= 0:
+            return None
+        if st.below_cap(c, v, base):
+            # Until the cap is reached, which ends the piece (a knot of R).
             return None
         if not converted and base[1] == 0:
             # Converting pays n·P, which never falls: the first point where it exceeds the
@@ -410,8 +541,27 @@ class Sweep:
             lines, price, end = reg
             nxt = end
             flips: list[str] = []
-            for c in self.order:
-                at = self._switch_point(st, c, v, lines[self.index[c.id]], nxt)
+            p0, dp = price
+            k = self._by_price(st, v, price)
+            if k is not None:
+                # The next conversion is the next threshold price, reached at v + (p* − p0)/dp.
+                if k < len(self.prices) and (nxt is None or self.prices[k] <= p0 + dp * (nxt - v)):
+                    first = v + (self.prices[k] - p0) / dp
+                    same = [i for i in range(k, len(self.prices)) if self.prices[i] == self.prices[k]]
+                    if nxt is not None and first == nxt:
+                        flips = [self.ranked[i] for i in same]
+                    else:
+                        nxt, flips = first, [self.ranked[i] for i in same]
+            for c in (self.order if k is None else ()):
+                base = lines[self.index[c.id]]
+                pstar = self._waiting(st, c, v, base) if dp > 0 else None
+                if pstar is not None and pstar > p0:
+                    # The current price reaches the class's threshold at v + (p* − p0)/dp.
+                    if nxt is not None and pstar > p0 + dp * (nxt - v):
+                        continue
+                    at: Fraction | None = v + (pstar - p0) / dp
+                else:
+                    at = self._switch_point(st, c, v, base, nxt)
                 if at is not None and (nxt is None or at <= nxt):
                     if nxt is not None and at == nxt:
                         flips.append(c.id)
