@@ -32,6 +32,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+import numpy as np
+
 from .claims import Claim
 from .equity import split
 
@@ -41,21 +43,62 @@ ZERO = Fraction(0)
 Line = tuple[Fraction, Fraction]
 
 
+@dataclass(frozen=True)
+class Regime:
+    """Just right of a point: every class's line (None where not worked out), the price's line,
+    the next event of the structure, and the knot interval of R (None among the preferences)."""
+
+    lines: list[Line] | None
+    price: Line
+    end: Fraction | None
+    knot: int | None
+
+
 class NoRegime(RuntimeError):
     """The sweep found no conversion equilibrium just right of a point (not expected for standard terms)."""
 
 
-@dataclass(frozen=True)
 class Piece:
     """From ``start`` up to the next piece every class is linear: ``values[i] + slopes[i]·(V − start)``
     for ``claims[i]``; ``converted`` is the equilibrium on the piece; the residual price per
-    as-converted share is ``price[0] + price[1]·(V − start)``."""
+    as-converted share is ``price[0] + price[1]·(V − start)``.
 
-    start: Fraction
-    converted: frozenset[str]
-    values: tuple[Fraction, ...]
-    slopes: tuple[Fraction, ...]
-    price: Line
+    The exact lines are worked out from the piece's structure when first read (a curve that is
+    only evaluated in floats never needs them); :meth:`floats` gives them as float arrays.
+    """
+
+    __slots__ = ("_lines", "converted", "knot", "price", "start", "structure")
+
+    def __init__(self, start: Fraction, converted: frozenset[str], price: Line, structure: Structure,
+                 lines: list[Line] | None = None, knot: int | None = None) -> None:
+        self.start = start
+        self.converted = converted
+        self.price = price
+        self.structure = structure
+        self.knot = knot
+        self._lines = lines
+
+    def lines(self) -> list[Line]:
+        if self._lines is None:
+            self._lines = self.structure.regime(self.start)[0]
+        return self._lines
+
+    @property
+    def values(self) -> tuple[Fraction, ...]:
+        return tuple(line[0] for line in self.lines())
+
+    @property
+    def slopes(self) -> tuple[Fraction, ...]:
+        return tuple(line[1] for line in self.lines())
+
+    def floats(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every class's value and slope as floats (from the structure where the piece lies past
+        the preferences, else from the exact lines)."""
+        if self.knot is not None and self._lines is None:
+            return self.structure.float_lines(float(self.price[0]), float(self.price[1]), self.knot)
+        lines = self.lines()
+        return (np.array([float(a) for a, _ in lines], dtype=np.float64),
+                np.array([float(b) for _, b in lines], dtype=np.float64))
 
 
 @dataclass(frozen=True)
@@ -111,24 +154,20 @@ class Structure:
         self.converted = converted
         terms = terms if terms is not None else [Terms.of(c) for c in claims]
         grid = grid if grid is not None else Grid.of(terms)
+        self._terms = terms
+        self._grid = grid
+        self._at = {t.id: i for i, t in enumerate(terms)}
+        self._static: tuple[np.ndarray, ...] | None = None
         owed: dict[int, Fraction] = {}
         for t in terms:
             if t.pref and t.id not in converted:
                 owed[t.seniority] = owed.get(t.seniority, ZERO) + t.pref
-        self.seniorities = sorted(owed, reverse=True)
         self.owed = owed
-        self.before: dict[int, Fraction] = {}
-        run = ZERO
-        starts = []
-        for s in self.seniorities:
-            self.before[s] = run
-            starts.append(run)
-            run += owed[s]
-        self.group_starts = starts
-        self.total_preference = run
-        # The residual take R(P): its slope from 0 and its changes at each knot.
+        # The residual take R(P): its slope from 0 and its changes at each grid price, with how
+        # many terms bend there.
         slope0 = ZERO
         deltas: list[Fraction] = [ZERO] * len(grid.prices)
+        active = [0] * len(grid.prices)
         self.role: dict[str, tuple[str, Fraction, Fraction]] = {}
         # Each claim's line in the residual regime: (preference kept, kind, shares, strike or room).
         self._lines: list[tuple[Fraction, str, Fraction, Fraction]] = []
@@ -145,6 +184,7 @@ class Structure:
                 self._lines.append((pref, "option", n, t.strike))
                 if t.strike > 0:
                     deltas[grid.index[t.id]] += n
+                    active[grid.index[t.id]] += 1
                 else:
                     slope0 += n
             elif t.common or conv:
@@ -157,17 +197,96 @@ class Structure:
                 self._lines.append((pref, "capped", n, t.room))
                 slope0 += n
                 deltas[grid.index[t.id]] -= n
+                active[grid.index[t.id]] += 1
             else:
                 self._lines.append((pref, "", n, ZERO))
+        self._slope0 = slope0
+        self._deltas = deltas
+        self._active = active
+        # As-converted shares that share in every residual dollar (common, converted, uncapped
+        # participating): with some, a capped class below its cap never gains by converting.
+        self.steady = steady
+        self._finish()
+
+    def toggled(self, ids: frozenset[str]) -> Structure:
+        """The structure with the choice of each class in ``ids`` (convertible ones) switched,
+        derived from this one term by term instead of built again."""
+        new = Structure.__new__(Structure)
+        new.claims = self.claims
+        new.converted = self.converted ^ ids
+        new._terms, new._grid, new._at, new._static = self._terms, self._grid, self._at, self._static
+        new.owed = dict(self.owed)
+        new.role = dict(self.role)
+        new._lines = list(self._lines)
+        new._deltas = list(self._deltas)
+        new._active = list(self._active)
+        slope0, steady = self._slope0, self.steady
+        for cid in ids:
+            i = self._at[cid]
+            t = self._terms[i]
+            g = self._grid.index.get(cid)
+            bends = t.capped and t.room > 0
+            if cid in new.converted:
+                if t.pref:
+                    left = new.owed[t.seniority] - t.pref
+                    if left:
+                        new.owed[t.seniority] = left
+                    else:
+                        del new.owed[t.seniority]
+                new.role[cid] = ("common", t.n, ZERO)
+                new._lines[i] = (ZERO, "common", t.n, ZERO)
+                steady += t.n
+                if bends:
+                    assert g is not None
+                    new._deltas[g] += t.n
+                    new._active[g] -= 1
+                else:
+                    slope0 += t.n
+            else:
+                if t.pref:
+                    new.owed[t.seniority] = new.owed.get(t.seniority, ZERO) + t.pref
+                steady -= t.n
+                if bends:
+                    assert g is not None
+                    new.role[cid] = ("capped", t.n, t.room)
+                    new._lines[i] = (t.pref, "capped", t.n, t.room)
+                    new._deltas[g] -= t.n
+                    new._active[g] += 1
+                else:
+                    new.role.pop(cid, None)
+                    new._lines[i] = (t.pref, "", t.n, ZERO)
+                    slope0 -= t.n
+        new._slope0, new.steady = slope0, steady
+        new._finish()
+        return new
+
+    def _finish(self) -> None:
+        """The preference stack and R's knots from the terms."""
+        owed = self.owed
+        self.seniorities = sorted(owed, reverse=True)
+        self.before: dict[int, Fraction] = {}
+        run = ZERO
+        starts = []
+        for s in self.seniorities:
+            self.before[s] = run
+            starts.append(run)
+            run += owed[s]
+        self.group_starts = starts
+        self.total_preference = run
+        # A price where terms bend is a knot even when their changes cancel in R: the classes'
+        # own slopes still change there.
         knots = [ZERO]
         takes = [ZERO]
-        slopes = [slope0]
-        for k, d in zip(grid.prices, deltas, strict=True):
-            if not d:
+        slopes = [self._slope0]
+        positions = [-1]
+        for g, (k, d) in enumerate(zip(self._grid.prices, self._deltas, strict=True)):
+            if not self._active[g]:
                 continue
             takes.append(takes[-1] + slopes[-1] * (k - knots[-1]))
             knots.append(k)
             slopes.append(slopes[-1] + d)
+            positions.append(g)
+        self.positions = positions
         self.knots = knots
         self.takes = takes
         self.slopes = slopes
@@ -175,12 +294,38 @@ class Structure:
         # a class waiting at a fixed amount converts exactly when the price reaches that amount
         # per as-converted share (see ``Sweep._waiting``).
         self.strict = all(a > 0 for a in slopes)
-        # As-converted shares that share in every residual dollar (common, converted, uncapped
-        # participating): with some, a capped class below its cap never gains by converting.
-        self.steady = steady
         self._above_cache: dict[int, Fraction] = {}
         self._conversion_points: dict[str, tuple[Fraction, Fraction]] = {}
-        self._terms = terms
+        self._floats: tuple[np.ndarray, ...] | None = None
+
+    def float_lines(self, p: float, dp: float, knot: int) -> tuple[np.ndarray, np.ndarray]:
+        """Every class's value and slope just right of a point past the preferences, in floats:
+        the price ``p`` rising at ``dp`` on the ``knot``-th interval of R. Which strikes are
+        passed and which caps reached is read off the knot's position on the price grid, exactly."""
+        if self._floats is None:
+            if self._static is None:
+                ts = self._terms
+                code0 = np.array([0 if not t.n else 3 if t.strike is not None else 1 if t.common
+                                  else 2 if t.capped and t.room > 0 else 0 for t in ts], dtype=np.int8)
+                self._static = (
+                    code0,
+                    np.array([float(t.pref) for t in ts], dtype=np.float64),
+                    np.array([float(t.n) for t in ts], dtype=np.float64),
+                    np.array([float(t.strike) if t.strike is not None else float(t.room) for t in ts],
+                             dtype=np.float64),
+                    np.array([self._grid.index.get(t.id, -1) for t in ts], dtype=np.int64),
+                )
+            code0, pref0, n, x, pos = self._static
+            conv = np.fromiter((t.id in self.converted for t in self._terms), dtype=bool, count=len(self._terms))
+            code = np.where(conv & (code0 != 3) & (n > 0), np.int8(1), code0)
+            self._floats = (code, np.where(conv, 0.0, pref0), n, x, pos)
+        code, pref, n, x, pos = self._floats
+        passed = pos <= self.positions[knot]
+        common = code == 1
+        rising = common | ((code == 2) & ~passed) | ((code == 3) & passed)
+        values = np.where(common | (code == 2) & ~passed, pref + n * p,
+                          np.where(code == 2, pref + x, np.where(code == 3, np.where(passed, n * (p - x), 0.0), pref)))
+        return values, np.where(rising, n * dp, 0.0)
 
     # --- the residual take and its inverse --------------------------------------------------
     def _price(self, r: Fraction) -> tuple[int, Fraction, Fraction]:
@@ -196,6 +341,16 @@ class Structure:
         return self.slopes[-1] > 0
 
     # --- the regime at V --------------------------------------------------------------------
+    def price_line(self, v: Fraction) -> tuple[Line, Fraction | None, int | None]:
+        """The price's line just right of ``v``, the next event, and the knot interval of R
+        (None while preferences are being paid)."""
+        s_total = self.total_preference
+        if v < s_total:
+            g = bisect_right(self.group_starts, v) - 1
+            return (ZERO, ZERO), self.group_starts[g] + self.owed[self.seniorities[g]], None
+        i, p, dp = self._price(v - s_total)
+        return (p, dp), (s_total + self.takes[i + 1] if i + 1 < len(self.knots) else None), i
+
     def regime(self, v: Fraction) -> tuple[list[Line], Line, Fraction | None]:
         """Every class's line just right of ``v``, the price's, and the next event (None: none)."""
         lines: list[Line] = []
@@ -386,6 +541,7 @@ class Sweep:
         self.order = sorted((c for c in self.claims if c.convertible and c.as_converted > 0),
                             key=lambda c: (c.conversion_threshold, c.id))
         self._structures: dict[frozenset[str], Structure] = {}
+        self._last: Structure | None = None
         # The most a class can receive unconverted: its preference, and a capped class its cap.
         self.ceiling = {c.id: max(c.preference, c.cap if c.participating and c.cap is not None else ZERO)
                         for c in self.order}
@@ -435,7 +591,13 @@ class Sweep:
     def structure(self, converted: frozenset[str]) -> Structure:
         st = self._structures.get(converted)
         if st is None:
-            st = self._structures[converted] = Structure(self.claims, converted, self.terms, self.grid)
+            last = self._last
+            if last is not None and len(last.converted ^ converted) <= 4:
+                st = last.toggled(last.converted ^ converted)
+            else:
+                st = Structure(self.claims, converted, self.terms, self.grid)
+            self._structures[converted] = st
+        self._last = st
         return st
 
     def _holds(self, st: Structure, reg: tuple[list[Line], Line, Fraction | None], v: Fraction) -> bool:
@@ -460,8 +622,7 @@ class Sweep:
         cmp = _later(alt, base)
         return cmp >= 0 if c.id in st.converted else cmp > 0
 
-    def _equilibrium(self, v: Fraction, hint: frozenset[str] | None
-                     ) -> tuple[Structure, tuple[list[Line], Line, Fraction | None]]:
+    def _equilibrium(self, v: Fraction, hint: frozenset[str] | None) -> tuple[Structure, Regime]:
         """The equilibrium just right of ``v``: ``hint`` if it holds, else as the engine finds it."""
         def tried() -> Iterator[frozenset[str]]:
             if hint is not None:
@@ -471,15 +632,17 @@ class Sweep:
 
         for cand in tried():
             st = self.structure(cand)
-            reg = st.regime(v)
-            if self._by_price(st, v, reg[1]) is not None or self._holds(st, reg, v):
-                return st, reg
+            price, end, knot = st.price_line(v)
+            if self._by_price(st, v, price) is not None:
+                return st, Regime(None, price, end, knot)
+            lines = st.regime(v)[0]
+            if self._holds(st, (lines, price, end), v):
+                return st, Regime(lines, price, end, knot)
         current: frozenset[str] = frozenset()
         seen = {current}
         while True:
             st = self.structure(current)
-            reg = st.regime(v)
-            lines = reg[0]
+            lines, price, end = st.regime(v)
             move = None
             for c in self.order:
                 alt, _ = st.switched(c, v)
@@ -488,7 +651,7 @@ class Sweep:
                     move = c.id
                     break
             if move is None:
-                return st, reg
+                return st, Regime(lines, price, end, st.price_line(v)[2])
             current = current ^ {move}
             if current in seen:
                 raise NoRegime(f"no conversion equilibrium for entity {self.entity_id!r} just above {float(v)}")
@@ -538,11 +701,11 @@ class Sweep:
         st, reg = self._equilibrium(v, None)
         out: list[Piece] = []
         while True:
-            lines, price, end = reg
+            lines, price, end = reg.lines, reg.price, reg.end
             nxt = end
             flips: list[str] = []
             p0, dp = price
-            k = self._by_price(st, v, price)
+            k = self._by_price(st, v, price) if lines is None else None
             if k is not None:
                 # The next conversion is the next threshold price, reached at v + (p* − p0)/dp.
                 if k < len(self.prices) and (nxt is None or self.prices[k] <= p0 + dp * (nxt - v)):
@@ -552,27 +715,31 @@ class Sweep:
                         flips = [self.ranked[i] for i in same]
                     else:
                         nxt, flips = first, [self.ranked[i] for i in same]
-            for c in (self.order if k is None else ()):
-                base = lines[self.index[c.id]]
-                pstar = self._waiting(st, c, v, base) if dp > 0 else None
-                if pstar is not None and pstar > p0:
-                    # The current price reaches the class's threshold at v + (p* − p0)/dp.
-                    if nxt is not None and pstar > p0 + dp * (nxt - v):
-                        continue
-                    at: Fraction | None = v + (pstar - p0) / dp
-                else:
-                    at = self._switch_point(st, c, v, base, nxt)
-                if at is not None and (nxt is None or at <= nxt):
-                    if nxt is not None and at == nxt:
-                        flips.append(c.id)
-                    else:
-                        nxt, flips = at, [c.id]
-            values = tuple(line[0] for line in lines)
-            slopes = tuple(line[1] for line in lines)
-            if out and out[-1].slopes == slopes and out[-1].converted == st.converted:
-                pass
+                # Past the preferences every event changes some slope (a knot of R, a
+                # conversion): the piece stands on its own, its lines worked out when read.
+                out.append(Piece(v, st.converted, price, st, None, reg.knot))
             else:
-                out.append(Piece(v, st.converted, values, slopes, price))
+                if lines is None:
+                    lines = st.regime(v)[0]
+                for c in self.order:
+                    base = lines[self.index[c.id]]
+                    pstar = self._waiting(st, c, v, base) if dp > 0 else None
+                    if pstar is not None and pstar > p0:
+                        # The current price reaches the class's threshold at v + (p* − p0)/dp.
+                        if nxt is not None and pstar > p0 + dp * (nxt - v):
+                            continue
+                        at: Fraction | None = v + (pstar - p0) / dp
+                    else:
+                        at = self._switch_point(st, c, v, base, nxt)
+                    if at is not None and (nxt is None or at <= nxt):
+                        if nxt is not None and at == nxt:
+                            flips.append(c.id)
+                        else:
+                            nxt, flips = at, [c.id]
+                last = out[-1] if out else None
+                if not (last is not None and last.converted == st.converted and last.slopes == tuple(
+                        line[1] for line in lines)):
+                    out.append(Piece(v, st.converted, price, st, lines, reg.knot))
             if nxt is None:
                 return out
             if nxt <= v:

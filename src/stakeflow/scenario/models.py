@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Discriminator, Field, PrivateAttr, ModelWrapValidatorHandler, Tag, TypeAdapter, model_validator
+from pydantic import Discriminator, Field, ModelWrapValidatorHandler, PrivateAttr, Tag, TypeAdapter, model_validator
 
 from . import errors as E
 from ._base import EMPTY, Amount, FrozenMap, Id, ReadOnlyMap, _Model
