@@ -256,12 +256,21 @@ class Structure:
                     new.role.pop(cid, None)
                     new._lines[i] = (t.pref, "", t.n, ZERO)
                     slope0 -= t.n
+        bent = any(self._terms[self._at[cid]].capped and self._terms[self._at[cid]].room > 0 for cid in ids)
         new._slope0, new.steady = slope0, steady
-        new._finish()
+        if not bent:
+            # Only classes that share from the first residual dollar (or not at all) switched:
+            # R keeps its knots and every slope moves by the same amount.
+            new.knots, new.positions = self.knots, self.positions
+            new._btakes, new._bslopes = self._btakes, self._bslopes
+            new._lowest = self._lowest
+            new._offset = self._offset + (slope0 - self._slope0)
+        new._finish(rebuild=bent)
         return new
 
-    def _finish(self) -> None:
-        """The preference stack and R's knots from the terms."""
+    def _finish(self, rebuild: bool = True) -> None:
+        """The preference stack and, with ``rebuild``, R's knots from the terms (otherwise R is
+        the one it was derived from, every slope raised by ``_offset``: R + offset·P)."""
         owed = self.owed
         self.seniorities = sorted(owed, reverse=True)
         self.before: dict[int, Fraction] = {}
@@ -273,30 +282,54 @@ class Structure:
             run += owed[s]
         self.group_starts = starts
         self.total_preference = run
-        # A price where terms bend is a knot even when their changes cancel in R: the classes'
-        # own slopes still change there.
-        knots = [ZERO]
-        takes = [ZERO]
-        slopes = [self._slope0]
-        positions = [-1]
-        for g, (k, d) in enumerate(zip(self._grid.prices, self._deltas, strict=True)):
-            if not self._active[g]:
-                continue
-            takes.append(takes[-1] + slopes[-1] * (k - knots[-1]))
-            knots.append(k)
-            slopes.append(slopes[-1] + d)
-            positions.append(g)
-        self.positions = positions
-        self.knots = knots
-        self.takes = takes
-        self.slopes = slopes
+        if rebuild:
+            # A price where terms bend is a knot even when their changes cancel in R: the
+            # classes' own slopes still change there.
+            knots = [ZERO]
+            takes = [ZERO]
+            slopes = [self._slope0]
+            positions = [-1]
+            for g, (k, d) in enumerate(zip(self._grid.prices, self._deltas, strict=True)):
+                if not self._active[g]:
+                    continue
+                takes.append(takes[-1] + slopes[-1] * (k - knots[-1]))
+                knots.append(k)
+                slopes.append(slopes[-1] + d)
+                positions.append(g)
+            self.positions = positions
+            self.knots = knots
+            self._btakes = takes
+            self._bslopes = slopes
+            self._lowest = min(slopes)
+            self._offset = ZERO
+        self._takes: list[Fraction] | None = None
+        self._slopes: list[Fraction] | None = None
         # Where R rises everywhere, the residual price and the proceeds determine each other, so
         # a class waiting at a fixed amount converts exactly when the price reaches that amount
         # per as-converted share (see ``Sweep._waiting``).
-        self.strict = all(a > 0 for a in slopes)
+        self.strict = self._lowest + self._offset > 0
         self._above_cache: dict[int, Fraction] = {}
         self._conversion_points: dict[str, tuple[Fraction, Fraction]] = {}
         self._floats: tuple[np.ndarray, ...] | None = None
+
+    @property
+    def takes(self) -> list[Fraction]:
+        """R at each knot."""
+        if self._takes is None:
+            a = self._offset
+            self._takes = self._btakes if not a else [t + a * k for t, k in zip(self._btakes, self.knots, strict=True)]
+        return self._takes
+
+    @property
+    def slopes(self) -> list[Fraction]:
+        """R's slope from each knot."""
+        if self._slopes is None:
+            a = self._offset
+            self._slopes = self._bslopes if not a else [b + a for b in self._bslopes]
+        return self._slopes
+
+    def _take(self, j: int) -> Fraction:
+        return self._btakes[j] + self._offset * self.knots[j] if self._offset else self._btakes[j]
 
     def float_lines(self, p: float, dp: float, knot: int) -> tuple[np.ndarray, np.ndarray]:
         """Every class's value and slope just right of a point past the preferences, in floats:
@@ -330,15 +363,15 @@ class Structure:
     # --- the residual take and its inverse --------------------------------------------------
     def _price(self, r: Fraction) -> tuple[int, Fraction, Fraction]:
         """Just right of residual ``r``: the knot interval, the price and dP/dr."""
-        i = bisect_right(self.takes, r) - 1
-        a = self.slopes[i]
+        i = bisect_right(range(len(self.knots)), r, key=self._take) - 1
+        a = self._bslopes[i] + self._offset
         if a == 0:
             return i, self.knots[i], ZERO
-        return i, self.knots[i] + (r - self.takes[i]) / a, 1 / a
+        return i, self.knots[i] + (r - self._take(i)) / a, 1 / a
 
     def absorbs(self) -> bool:
         """Whether the residual take grows without bound (some participant is never capped)."""
-        return self.slopes[-1] > 0
+        return self._bslopes[-1] + self._offset > 0
 
     # --- the regime at V --------------------------------------------------------------------
     def price_line(self, v: Fraction) -> tuple[Line, Fraction | None, int | None]:
@@ -349,7 +382,7 @@ class Structure:
             g = bisect_right(self.group_starts, v) - 1
             return (ZERO, ZERO), self.group_starts[g] + self.owed[self.seniorities[g]], None
         i, p, dp = self._price(v - s_total)
-        return (p, dp), (s_total + self.takes[i + 1] if i + 1 < len(self.knots) else None), i
+        return (p, dp), (s_total + self._take(i + 1) if i + 1 < len(self.knots) else None), i
 
     def regime(self, v: Fraction) -> tuple[list[Line], Line, Fraction | None]:
         """Every class's line just right of ``v``, the price's, and the next event (None: none)."""
@@ -369,7 +402,7 @@ class Structure:
                     lines.append((pref * share, pref / owed))
             return lines, (ZERO, ZERO), start + owed
         i, p, dp = self._price(v - s_total)
-        nxt = s_total + self.takes[i + 1] if i + 1 < len(self.knots) else None
+        nxt = s_total + self._take(i + 1) if i + 1 < len(self.knots) else None
         for pref, kind, n, x in self._lines:
             if kind == "common":
                 lines.append((pref + n * p, n * dp))
