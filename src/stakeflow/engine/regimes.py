@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -135,6 +135,7 @@ class Grid:
 
     prices: tuple[Fraction, ...]
     index: dict[str, int]
+    kept: list[tuple[np.ndarray, ...]] = field(compare=False, repr=False)
 
     @classmethod
     def of(cls, terms: Sequence[Terms]) -> Grid:
@@ -142,7 +143,22 @@ class Grid:
                if t.n and ((t.strike is not None and t.strike > 0) or (t.strike is None and t.capped and t.room > 0))}
         prices = sorted(set(own.values()))
         at = {p: i for i, p in enumerate(prices)}
-        return cls(tuple(prices), {k: at[p] for k, p in own.items()})
+        return cls(tuple(prices), {k: at[p] for k, p in own.items()}, [])
+
+    def floats(self, terms: Sequence[Terms]) -> tuple[np.ndarray, ...]:
+        """The terms as float arrays, once per sweep: each claim's kind unconverted (0 none,
+        1 common, 2 capped, 3 option), preference, shares, strike or room, and grid position."""
+        if not self.kept:
+            self.kept.append((
+                np.array([0 if not t.n else 3 if t.strike is not None else 1 if t.common
+                          else 2 if t.capped and t.room > 0 else 0 for t in terms], dtype=np.int8),
+                np.array([float(t.pref) for t in terms], dtype=np.float64),
+                np.array([float(t.n) for t in terms], dtype=np.float64),
+                np.array([float(t.strike) if t.strike is not None else float(t.room) for t in terms],
+                         dtype=np.float64),
+                np.array([self.index.get(t.id, -1) for t in terms], dtype=np.int64),
+            ))
+        return self.kept[0]
 
 
 class Structure:
@@ -157,7 +173,6 @@ class Structure:
         self._terms = terms
         self._grid = grid
         self._at = {t.id: i for i, t in enumerate(terms)}
-        self._static: tuple[np.ndarray, ...] | None = None
         owed: dict[int, Fraction] = {}
         for t in terms:
             if t.pref and t.id not in converted:
@@ -214,7 +229,7 @@ class Structure:
         new = Structure.__new__(Structure)
         new.claims = self.claims
         new.converted = self.converted ^ ids
-        new._terms, new._grid, new._at, new._static = self._terms, self._grid, self._at, self._static
+        new._terms, new._grid, new._at = self._terms, self._grid, self._at
         new.owed = dict(self.owed)
         new.role = dict(self.role)
         new._lines = list(self._lines)
@@ -336,19 +351,7 @@ class Structure:
         the price ``p`` rising at ``dp`` on the ``knot``-th interval of R. Which strikes are
         passed and which caps reached is read off the knot's position on the price grid, exactly."""
         if self._floats is None:
-            if self._static is None:
-                ts = self._terms
-                code0 = np.array([0 if not t.n else 3 if t.strike is not None else 1 if t.common
-                                  else 2 if t.capped and t.room > 0 else 0 for t in ts], dtype=np.int8)
-                self._static = (
-                    code0,
-                    np.array([float(t.pref) for t in ts], dtype=np.float64),
-                    np.array([float(t.n) for t in ts], dtype=np.float64),
-                    np.array([float(t.strike) if t.strike is not None else float(t.room) for t in ts],
-                             dtype=np.float64),
-                    np.array([self._grid.index.get(t.id, -1) for t in ts], dtype=np.int64),
-                )
-            code0, pref0, n, x, pos = self._static
+            code0, pref0, n, x, pos = self._grid.floats(self._terms)
             conv = np.fromiter((t.id in self.converted for t in self._terms), dtype=bool, count=len(self._terms))
             code = np.where(conv & (code0 != 3) & (n > 0), np.int8(1), code0)
             self._floats = (code, np.where(conv, 0.0, pref0), n, x, pos)
