@@ -135,69 +135,81 @@ class _Walk:
         totals = np.tile(self.base_totals, (n, 1))
         into = np.tile(self.base_tiers, (n, 1))
         paid = np.full(n, self.base_totals.sum())
-        got = np.zeros((n, s_all, k_all))
+        got = np.zeros((s_all, n, k_all))  # date first: each date's receipts are one contiguous block
         for j in range(s_all):
             self._pay(j, amounts[:, j], totals, into, paid, got)
-        return got
+        return got.transpose(1, 0, 2)
 
     def _pay(self, j: int, amount: np.ndarray, totals: np.ndarray, into: np.ndarray, paid: np.ndarray,
              got: np.ndarray) -> None:
         """Distribute ``amount`` on date ``j`` (the engine's walk, :func:`~stakeflow.engine.tiers.segments`,
-        on every path at once), updating the state in place and writing ``got[:, j]``."""
-        remaining = amount.astype(np.float64, copy=True)
-        now = got[:, j]
+        on every path at once), updating the state in place and writing ``got[j]``.
 
-        def pay(take: np.ndarray, rates: np.ndarray, tier: int) -> None:
+        Each step works on the paths that still have money to place in the tier (``rows``): in
+        loss years and past the first tiers most paths have none, and they cost nothing."""
+        remaining = amount.astype(np.float64, copy=True)
+        now = got[j]
+
+        def pay(rows: np.ndarray, take: np.ndarray, rates: np.ndarray, tier: _Tier) -> None:
             x = take[:, None] * rates
-            now[...] += x
-            totals[...] += x
-            into[:, tier] += take
-            paid[...] += take
-            remaining[...] -= take
+            now[rows] += x
+            totals[rows] += x
+            if tier.limit is not None:
+                into[rows, tier.index] += take
+            paid[rows] += take
+            remaining[rows] -= take
 
         for t in self.tiers:
+            rows = np.flatnonzero(remaining > 0)
+            if rows.size == 0:
+                return
             if t.catch_up is not None:
                 c, s = t.catch_up
                 rc = t.rates[0, c]
                 # C's receipts + rc·x = s·(all paid + x − contributions): linear in x, rc > s.
-                x = (s * (paid - self.contributed[j]) - totals[:, c]) / (rc - s)
-                take = np.clip(np.minimum(x, remaining), 0.0, None)
-                pay(take, np.broadcast_to(t.rates[0], (len(take), t.rates.shape[1])), t.index)
+                x = (s * (paid[rows] - self.contributed[j]) - totals[rows, c]) / (rc - s)
+                take = np.clip(np.minimum(x, remaining[rows]), 0.0, None)
+                pay(rows, take, t.rates[0][None, :], t)
                 continue
             m = len(t.capped)
-            caps = np.broadcast_to(t.caps[j], (len(remaining), m))
+            caps = np.broadcast_to(t.caps[j], (rows.size, m))
             if t.excess is not None and j > 0:
-                past = got[:, :j][:, :, t.capped]  # (n, j, m) receipts of earlier dates
-                caps = caps - np.einsum("nsq,qs->nq", past, t.excess[:, j, :j])
+                past = got[:j][:, rows][:, :, t.capped]  # (j, rows, m) receipts of earlier dates
+                caps = caps - np.einsum("snq,qs->nq", past, t.excess[:, j, :j])
             bits = (1 << np.arange(m)).astype(np.int64)
             for _ in range(m + 2):
-                cur = totals[:, t.capped]
+                cur = totals[np.ix_(rows, t.capped)]
                 out = cur >= caps
-                mask = out @ bits if m else np.zeros(len(remaining), dtype=np.int64)
-                rates = t.rates[mask]
-                open_ = (remaining > 0) & t.live[mask]
+                mask = out @ bits if m else np.zeros(rows.size, dtype=np.int64)
+                open_ = t.live[mask]
                 if m:
                     open_ &= ~out.all(axis=1)
                 if t.limit is not None:
-                    open_ &= into[:, t.index] < t.limit
-                if not open_.any():
+                    open_ &= into[rows, t.index] < t.limit
+                if not open_.all():
+                    rows, caps, cur, out, mask = rows[open_], caps[open_], cur[open_], out[open_], mask[open_]
+                if rows.size == 0:
                     break
-                to_limit = np.full(len(remaining), np.inf) if t.limit is None else t.limit - into[:, t.index]
+                rates = t.rates[mask]
+                to_limit = np.full(rows.size, np.inf) if t.limit is None else t.limit - into[rows, t.index]
                 step = to_limit
                 if m:
                     rc = rates[:, t.capped]
                     with np.errstate(divide="ignore", invalid="ignore"):
                         to_cap = np.where(~out & (rc > 0), (caps - cur) / rc, np.inf)
                     step = np.minimum(step, to_cap.min(axis=1))
-                take = np.where(open_, np.minimum(remaining, step), 0.0)
-                pay(take, rates, t.index)
+                take = np.minimum(remaining[rows], step)
+                pay(rows, take, rates, t)
                 if m:
                     # A cap reached is reached exactly: rounding must not leave a claimant a hair
                     # below it for another round.
-                    hit = open_[:, None] & ~out & (rc > 0) & (to_cap <= take[:, None])
-                    totals[:, t.capped] = np.where(hit, caps, totals[:, t.capped])
+                    hit = ~out & (rc > 0) & (to_cap <= take[:, None])
+                    totals[np.ix_(rows, t.capped)] = np.where(hit, caps, totals[np.ix_(rows, t.capped)])
                 if t.limit is not None:
-                    into[:, t.index] = np.where(open_ & (to_limit <= take), t.limit, into[:, t.index])
+                    into[rows, t.index] = np.where(to_limit <= take, t.limit, into[rows, t.index])
+                left = remaining[rows] > 0
+                if not left.all():
+                    rows, caps = rows[left], caps[left]
 
 
 class _Pieces:
