@@ -119,6 +119,42 @@ def test_american_fund_deals_walk_their_own_history() -> None:
     check_against_engine(sc, None, dates, amounts)
 
 
+def test_an_equity_entity_passes_its_yearly_distributions_to_a_fund_below_it() -> None:
+    # A company (preferred with a 1x preference, then common) holds no program itself; a fund
+    # holding its common stock has a hurdle and a catch-up. The company's distributions are
+    # cumulative proceeds, G(C_t) - G(C_{t-1}) (section 2.2 of docs/restructuring.md), worked out
+    # by the exact engine at each C_t; what reaches the fund each year is then its own yearly
+    # distribution, the earlier years as its history.
+    fund = {"id": "fund", "contributions": [{"claimant": "lps", "date": "2020-01-01", "amount": 30}],
+            "distribution": [{"shares": {"lps": 1}, "caps": {"lps": {"multiple": 1}}},
+                             {"shares": {"lps": 1}, "caps": {"lps": {"hurdle": "8%"}}},
+                             {"shares": {"gp": 1}, "catch_up": {"claimant": "gp", "share": "20%"}},
+                             {"shares": {"lps": 80, "gp": 20}}]}
+    co = {"id": "co", "classes": [{"id": "common", "kind": "common"},
+                                  {"id": "pref", "kind": "preferred", "invested": 25}],
+          "holdings": [{"holder": "founders", "class": "common", "shares": 60},
+                       {"holder": "fund", "class": "common", "shares": 40},
+                       {"holder": "angel", "class": "pref", "shares": 10}]}
+    sc = Scenario.model_validate({"stakeflow": 1, "holders": [{"id": h} for h in ("founders", "angel", "lps", "gp")],
+                                  "entities": [co, fund]})
+    dates = year_ends(2021, 2025)
+    row = [F(10), F(0), F(40), F(25), F(70), F(300)]
+    dp = DatedPayouts(sc, "co", dates)
+    got = dp.evaluate(np.array([[float(x) for x in row]]))[0]
+    cum = [sum(row[: j + 1], F(0)) for j in range(len(row))]
+    flows = [waterfall(sc, c, "co", explain=False, date=dates[-1]) for c in cum]
+    to_fund = [f.entities["co"].holdings for f in flows]  # type: ignore[union-attr]
+    fund_cum = [sum((a for h, _, a in hs if h == "fund"), F(0)) for hs in to_fund]
+    fund_in = [b - a for a, b in zip([F(0), *fund_cum], fund_cum, strict=False)]
+    below = exact_sequence(sc, "fund", dates, fund_in)
+    for j in range(len(row)):
+        before = flows[j - 1].holders if j else dict.fromkeys(flows[0].holders, F(0))
+        for h in ("founders", "angel"):
+            assert got[j, dp.holders.index(h)] == pytest.approx(float(flows[j].holders[h] - before[h]), abs=1e-9)
+        for h in ("lps", "gp"):
+            assert got[j, dp.holders.index(h)] == pytest.approx(float(below[j][h]), abs=1e-9)
+
+
 def test_the_walk_equals_the_cumulative_curve_without_terms_in_time() -> None:
     # A program with fixed caps (the capped-profit tiers as Fortune reported them, and a tier
     # limit): walking each year with the earlier years as history is F(C_t) - F(C_{t-1}).
