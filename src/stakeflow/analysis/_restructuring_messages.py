@@ -6,6 +6,8 @@ NO_PROJECTION = (
 )
 PATHS = "--paths must be a whole number of at least {least}, got {value}"
 SEED = "--seed must be a non-negative whole number, got {value}"
+DATED_YEARS = ("payouts on {dates} dates given {years} projected years and a terminal value: "
+               "compile them for this projection")
 MAP_ITEM = "--map {item!r}: write old_id=new_id (e.g. --map openai_nonprofit=openai_foundation)"
 MAP_UNKNOWN = "--map {item!r}: {id!r} is not a party of {which} (its parties: {known})"
 PARTY_UNKNOWN = "party {party!r} receives nothing in {which} (its parties: {known})"
