@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..scenario.contracts import Contract
-from ..scenario.errors import InputError
+from ..scenario.errors import InputError, ScenarioError
 from ..scenario.fields import raw
 from ..scenario.models import Amount, Scenario
 from . import _restructuring_messages as M
@@ -57,6 +57,9 @@ def failed(before: Scenario, spec: NoConversion) -> Scenario:
     except ValidationError as exc:
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False))
         raise InputError(M.NO_CONVERSION_CONTRACTS.format(detail=detail)) from None
+    except ScenarioError as exc:
+        lines = [x.removeprefix("error: ").removeprefix("<scenario>: ") for x in str(exc).splitlines()]
+        raise InputError(M.NO_CONVERSION_CONTRACTS.format(detail="; ".join(lines))) from None
 
 
 @dataclass(frozen=True)
