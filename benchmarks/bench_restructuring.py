@@ -5,7 +5,10 @@ Figures printed:
 - both structures of the example valued on 100,000 paths (paths × years per second);
 - the same valuation with the exact engine as the payoff curve (Fractions, one waterfall per
   path, year and structure) on a few hundred paths, and the ratio of the two per path;
-- the whole analysis of `stakeflow run` without the report, by stage.
+- the whole analysis of `stakeflow run` without the report, by stage;
+- the break-even table (every lever for every reported stake) on 20,000 paths, as `run` does it,
+  and on the main run's 100,000, each as a ratio to the valuation of both structures above, with
+  the standard error of the foundation's caps multiple at each.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 import stakeflow as sf
+from stakeflow.analysis.breakeven import breakeven
 from stakeflow.analysis.restructuring import analyze_plan, flagship_plan
 from stakeflow.analysis.values import joint_values
 from stakeflow.engine import waterfall
@@ -66,6 +70,15 @@ def main() -> None:
     total = time.perf_counter() - t
     stages = ", ".join(f"{k} {v:.1f} s" for k, v in res.seconds.items())
     print(f"stakeflow run analysis (no report): {total:.1f} s; {stages}")
+    targets = [f.target for f in res.fair_stakes]
+    for paths in (20_000, 100_000):
+        took, found = timed(lambda p=paths: breakeven(before, after, targets, mapping=res.mapping, paths=p,  # type: ignore[misc]
+                                                      seed=2025), repeat=1)
+        caps = next(b for s in found if s.target.party == "openai_foundation" for b in s.levers
+                    if b.lever.key == "caps")
+        solves = sum(len(s.levers) for s in found)
+        print(f"break-even table, {solves} levers, {paths:,} paths: {took:.1f} s "
+              f"({took / fast:.1f}x valuing both structures on {n:,} paths); foundation's caps {caps.text()}")
 
 
 if __name__ == "__main__":

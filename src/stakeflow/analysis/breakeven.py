@@ -126,7 +126,10 @@ def _decimals(x: float) -> int:
 def _pair(x: float, se: float) -> str:
     """``23.9 ± 0.9``, ``0.156 ± 0.001``, ``809 ± 43``: the error to the value's last digit."""
     d = _decimals(x)
-    return f"{x:,.{d}f} ± {se:,.{d}f}"
+    shown = f"{se:,.{d}f}"
+    if se > 0 and float(shown.replace(",", "")) == 0:
+        shown = f"{se:.1g}"  # smaller than the value's last digit: one significant digit
+    return f"{x:,.{d}f} ± {shown}"
 
 
 def _number(x: float, unit: Unit) -> str:

@@ -359,6 +359,8 @@ def _names(r: Restructuring) -> dict[str, str]:
             out.setdefault(i, sc.display_name(i))
         for c in sc.contracts:
             out.setdefault(c.id, c.name or c.id)
+        for ev in sc.projection.events if sc.projection is not None else ():
+            out.setdefault(ev.id, (ev.name or ev.id)[:1].lower() + (ev.name or ev.id)[1:])
     if r.branches is not None:
         for c in r.branches.triggered:
             out.setdefault(c.id, c.name or c.id)
