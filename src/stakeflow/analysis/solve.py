@@ -37,11 +37,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
-from pydantic import ValidationError
 from scipy.optimize import brentq
 
 from ..scenario.errors import InputError, ScenarioError
-from ..scenario.fields import FieldPathError, locate, locate_in, raw, replace
+from ..scenario.fields import FieldPathError, locate, raw, replace, replace_all
 from ..scenario.models import Scenario
 from ..scenario.numbers import short_amount
 from . import _restructuring_messages as M
@@ -265,20 +264,7 @@ class _Moves:
             k = Fraction(u).limit_denominator(10**12)
             changes = [(path, [x * k for x in v] if isinstance(v, list) else v * k)
                        for path, v in zip(self.paths, self.values, strict=True)]
-            tree = raw(self.base)
-            for path, value in changes:
-                f = locate_in(tree, path)
-                node = tree
-                for part in f.loc[:-1]:
-                    node = node[part]
-                node[f.loc[-1]] = value
-            try:
-                return Scenario.model_validate(tree)  # every field at once: one validation
-            except ValidationError:
-                sc = self.base  # one at a time, so the error names the field that broke
-                for path, value in changes:
-                    sc = replace(sc, path, value)
-                return sc
+            return replace_all(self.base, changes)  # every field at once: one validation
         return replace(self.base, self.paths[0], _exact(self.to_value(u)))
 
     def text(self, u: float) -> str:
