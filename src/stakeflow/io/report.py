@@ -59,6 +59,8 @@ def show_value(a: Assumption) -> str:
     if last == "revenue_multiple" or last == "profit_multiple":
         return f"{float(v):g}x"
     f = float(v)
+    if last in ("start", "year"):
+        return f"{f:.0f}"  # a calendar year, written without a separator
     return f"{f:,.0f}" if f == int(f) and abs(f) >= 1000 else f"{f:g}"
 
 
@@ -258,6 +260,8 @@ def static_figure(r: Restructuring) -> go.Figure:
                           annotation_font_color=colour)
     for m in r.marks:
         fig.add_vline(x=float(m.value), line_dash="dot", line_color="#bbb")
+        fig.add_annotation(x=math.log10(float(m.value)), y=0.5, yref="paper", text=m.label, textangle=-90,
+                           showarrow=False, xanchor="right", font={"size": 10, "color": "#888"})
     fig.update_xaxes(title_text="the company's value, paid out once through the old structure", type="log",
                      **money_ticks(lo, hi, log=True))
     fig.update_yaxes(title_text="share of that value", tickformat=".0%", range=[0, 1])
@@ -402,8 +406,9 @@ def first_paragraph(r: Restructuring) -> str:
         rep = main.target.reported
         if main is total:
             out.append(f"{lead}{name} gave up a position worth about {approx(main.result.target)} today for its "
-                       f"reported {percent(rep, 0)} stake, worth about {approx(t.after)}: a fair exchange would have "
-                       f"been about {percent(main.result.stake, 0)} of the company{between}.")
+                       f"reported {percent(rep, 0)} stake and whatever else it receives after the change, worth "
+                       f"about {approx(t.after)}: a fair exchange would have been about "
+                       f"{percent(main.result.stake, 0)} of the company{between}.")
             if rep is not None and main.result.stake > rep:
                 losers.append((party, name, rep))
         else:
@@ -436,9 +441,11 @@ def first_paragraph(r: Restructuring) -> str:
                        + ", or ".join(said) + ".")
     worst = max((f.result.stake_se or 0.0 for f in r.fair_stakes), default=0.0)
     caps = any(b.lever.key == "caps" for x in r.breakeven for b in x.levers)
+    top = [h for h, slope in r.curve_before.slope_after.items() if slope == 1]
+    residual = names.get(r.mapping.get(top[0], top[0]), top[0]) if len(top) == 1 else "the holder of the residual"
     caveat = ("The main caveat: these figures read the profit caps as fixed dollar amounts, paid out of profits "
-              "over many years and discounted; larger or growing caps would move value from the holder of the "
-              "residual to the investors (the break-even table shows how much). " if caps else
+              f"over many years and discounted; larger or growing caps would move value from {residual} to the "
+              "investors (the break-even table shows how much). " if caps else
               "The main caveat: the projection drives every figure. ")
     out.append(caveat + f"The simulation's own error is small (under {max(worst, 0.001) * 100:.1f} percentage "
                f"points on any fair stake); the assumptions matter far more.")
