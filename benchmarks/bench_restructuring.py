@@ -9,7 +9,10 @@ Figures printed:
   earlier years as history; `stakeflow.payoff.dated`) against the one payoff curve F of the
   same structure (`F(C_t) − F(C_{t−1})`), on the same projected paths, and how the ratio grows
   with the number of paths and of years;
-- the whole analysis of `stakeflow run` without the report, by stage.
+- the whole analysis of `stakeflow run` without the report, by stage;
+- the break-even table (every lever for every reported stake) on 20,000 paths, as `run` does it,
+  and on the main run's 100,000, each as a ratio to the valuation of both structures above, with
+  the standard error of the foundation's caps multiple at each.
 
 `python benchmarks/bench_restructuring.py dated` runs only the per-year walk's figures.
 """
@@ -23,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 import stakeflow as sf
+from stakeflow.analysis.breakeven import breakeven
 from stakeflow.analysis.projection import Block, distribution_dates, simulate, structure_payouts
 from stakeflow.analysis.restructuring import analyze_plan, flagship_plan
 from stakeflow.analysis.values import joint_values
@@ -102,6 +106,15 @@ def main() -> None:
     total = time.perf_counter() - t
     stages = ", ".join(f"{k} {v:.1f} s" for k, v in res.seconds.items())
     print(f"stakeflow run analysis (no report): {total:.1f} s; {stages}")
+    targets = [f.target for f in res.fair_stakes]
+    for paths in (20_000, 100_000):
+        took, found = timed(lambda p=paths: breakeven(before, after, targets, mapping=res.mapping, paths=p,  # type: ignore[misc]
+                                                      seed=2025), repeat=1)
+        caps = next(b for s in found if s.target.party == "openai_foundation" for b in s.levers
+                    if b.lever.key == "caps")
+        solves = sum(len(s.levers) for s in found)
+        print(f"break-even table, {solves} levers, {paths:,} paths: {took:.1f} s "
+              f"({took / fast:.1f}x valuing both structures on {n:,} paths); foundation's caps {caps.text()}")
 
 
 if __name__ == "__main__":

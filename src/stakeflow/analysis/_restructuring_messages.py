@@ -50,3 +50,5 @@ NO_FAIR_STAKE_FIELD = (
 BASIS = "--basis must be total (everything the party receives) or structure (without contracts), got {value!r}"
 SCALES = "--scales {value!r}: write positive revenue scale factors separated by commas, e.g. 0.5,1,2"
 FIELD_NEEDS_PARTY = "--field needs --party (whose value the field should make whole)"
+NOT_A_STAKE = "{path}: is not a stock holding's share count, so it has no stake to set"
+NO_CONVERSION_CONTRACTS = "no_conversion: {detail}"
