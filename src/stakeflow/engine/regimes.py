@@ -590,7 +590,20 @@ class Sweep:
         self.prices = [p for p, _ in ranked]
         self.ranked = [k for _, k in ranked]
         self.priced = all(self.ceiling[c.id] > 0 for c in self.order)
+        self.positive = all(c.preference > 0 for c in self.order)
         self._below: dict[int, frozenset[str]] = {}
+
+    def _quiet(self, st: Structure, v: Fraction) -> bool:
+        """Whether no class would switch just right of ``v`` while preferences are being paid,
+        none having converted and some shares always participating.
+
+        Converted, class ``c`` would stand behind every preference left, ``S − pref``, and share
+        ``r = v − S + pref`` with at least ``n + steady`` shares: it would receive less than ``r``
+        (nothing while ``r ≤ 0``). Unconverted it receives its preference if its group is paid,
+        ``pref·y/owed`` if its group is being filled ``y`` into ``owed`` (and ``r ≤ y·pref/owed``
+        there), nothing if its group is junior (where ``r < 0``). So it never gains by converting.
+        """
+        return self.positive and not st.converted and st.steady > 0 and v < st.total_preference
 
     def _by_price(self, st: Structure, v: Fraction, price: Line) -> int | None:
         """Where ``st`` is, just right of ``v``, the equilibrium that the threshold prices give
@@ -669,7 +682,7 @@ class Sweep:
         for cand in tried():
             st = self.structure(cand)
             price, end, knot = st.price_line(v)
-            if self._by_price(st, v, price) is not None:
+            if self._by_price(st, v, price) is not None or self._quiet(st, v):
                 return st, Regime(None, price, end, knot)
             lines = st.regime(v)[0]
             if self._holds(st, (lines, price, end), v):
@@ -742,7 +755,10 @@ class Sweep:
             flips: list[str] = []
             p0, dp = price
             k = self._by_price(st, v, price) if lines is None else None
-            if k is not None:
+            if k is None and lines is None and self._quiet(st, v):
+                # Preferences being paid: the piece ends where its seniority group is paid.
+                out.append(Piece(v, st.converted, price, st, None, None))
+            elif k is not None:
                 # The next conversion is the next threshold price, reached at v + (p* − p0)/dp.
                 if k < len(self.prices) and (nxt is None or self.prices[k] <= p0 + dp * (nxt - v)):
                     first = v + (self.prices[k] - p0) / dp
