@@ -218,3 +218,39 @@ def test_outputs_are_written_together_or_not_at_all(tmp_path: Path) -> None:
                "--plot", str(tmp_path / "missing" / "c.html")])
     assert out.exit_code == 2 and out.stderr.startswith(f"error: cannot write {tmp_path / 'missing' / 'c.html'}")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_on_dask_workers_the_numbers_are_the_same(seed: sf.Scenario) -> None:
+    # Two in-process Dask workers (separate processes and a killed worker: tests/valuation/test_cluster.py).
+    from dask.distributed import Client, LocalCluster
+
+    mc = {"equity_value": "12M", "rate": "4%", "term": 3, "paths": 3 * 65_536 + 1, "seed": 9, "chunk_size": 65_536}
+    grid = {"volatility": "40%,60%", SHARES: "2M,3M"}
+    here_mc = sf.sweep(seed, "montecarlo", grid, **mc)  # type: ignore[arg-type]
+    here_opm = sf.sweep(seed, "opm", grid, equity_value="12M", rate="4%", term=3)
+    with LocalCluster(n_workers=2, processes=False, threads_per_worker=1, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        there_mc = sf.sweep(seed, "montecarlo", grid, client=client, **mc)  # type: ignore[arg-type]
+        there_opm = sf.sweep(seed, "opm", grid, equity_value="12M", rate="4%", term=3, client=client)
+    assert there_mc.to_json() == here_mc.to_json() and there_opm.to_json() == here_opm.to_json()
+    assert there_mc.where.startswith("dask") and here_mc.where == "local"
+
+
+def test_chunks_arriving_out_of_order_merge_as_in_order() -> None:
+    import numpy as np
+
+    from stakeflow.valuation.blocks import Moments, merge_in_order
+    from stakeflow.valuation.simulation import Chunk, InOrder
+
+    rng = np.random.default_rng(0)
+    blocks = [Moments.of(rng.lognormal(size=(1000, 3))) for _ in range(7)]
+    chunks = [Chunk(0, 0, 3), Chunk(0, 3, 2), Chunk(1, 0, 2)]
+    merged = InOrder(chunks, 2)
+    merged.add(2, blocks[5:])
+    merged.add(1, blocks[3:5])
+    assert merged.next == 0  # nothing merged before the first chunk arrives
+    merged.add(0, blocks[:3])
+    first, second = merged.result()
+    want = merge_in_order(blocks[:5])
+    assert first.count == 5000 and np.array_equal(first.mean, want.mean) and np.array_equal(first.m2, want.m2)
+    assert np.array_equal(second.mean, merge_in_order(blocks[5:]).mean)

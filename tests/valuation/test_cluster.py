@@ -158,3 +158,16 @@ def test_an_unreachable_scheduler_is_an_error_line() -> None:
     assert out.exit_code == 2
     assert out.stderr.startswith(f"error: cannot reach the Dask scheduler at {address} within 10 s")
     assert out.stdout == ""
+
+
+def test_workers_start_a_local_cluster_with_the_same_numbers() -> None:
+    sc = sf.load(SEED)
+    kw = {"paths": 5 * 65_536 + 17, "seed": 5, "chunk_size": 65_536}
+    here = sf.value(sc, "montecarlo", equity_value="12M", volatility="60%", term=3, rate="4%", **kw)  # type: ignore[arg-type]
+    there = sf.value(sc, "montecarlo", equity_value="12M", volatility="60%", term=3, rate="4%", workers=2,
+                     **kw)  # type: ignore[arg-type]
+    assert there.holders == here.holders and there.standard_errors == here.standard_errors
+    s_here = sf.sweep(sc, "montecarlo", {"volatility": "40%,60%"}, equity_value="12M", term=3, rate="4%", **kw)  # type: ignore[arg-type]
+    s_there = sf.sweep(sc, "montecarlo", {"volatility": "40%,60%"}, equity_value="12M", term=3, rate="4%", workers=2,
+                       **kw)  # type: ignore[arg-type]
+    assert s_there.to_json() == s_here.to_json() and s_there.where.startswith("dask")
