@@ -25,7 +25,8 @@ from typer.testing import CliRunner
 import stakeflow as sf
 from stakeflow.cli import app
 from stakeflow.valuation import _messages as M
-from stakeflow.valuation.cluster import connect
+from stakeflow.valuation.cluster import ClusterError, connect
+from stakeflow.valuation.montecarlo import value_montecarlo
 
 pytestmark = pytest.mark.slow
 
@@ -171,3 +172,32 @@ def test_workers_start_a_local_cluster_with_the_same_numbers() -> None:
     s_there = sf.sweep(sc, "montecarlo", {"volatility": "40%,60%"}, equity_value="12M", term=3, rate="4%", workers=2,
                        **kw)  # type: ignore[arg-type]
     assert s_there.to_json() == s_here.to_json() and s_there.where.startswith("dask")
+
+
+def test_workers_dying_more_often_than_allowed_is_an_error_line(tmp_path: Path) -> None:
+    # A scheduler that allows no failure: its only worker killed mid-run fails the run, cleanly.
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"}
+    scheduler = subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                                 cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = start_worker(address, tmp_path, "only")
+    try:
+        client = connect(address, timeout=60)
+        try:
+            def kill(n: int) -> None:
+                if worker.poll() is None:
+                    os.kill(worker.pid, signal.SIGKILL)
+                    worker.wait(timeout=10)
+
+            with pytest.raises(ClusterError) as err:
+                value_montecarlo(sf.load(SEED), "12M", "60%", 3, "4%", paths=40 * 65_536, seed=1, chunk_size=65_536,
+                                 client=client, progress=kill)
+            assert str(err.value) == M.WORKERS_LOST.format(address=address)
+        finally:
+            client.close()
+    finally:
+        for p in (worker, scheduler):
+            if p.poll() is None:
+                p.terminate()
+                p.wait(timeout=20)

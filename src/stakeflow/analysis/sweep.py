@@ -34,7 +34,7 @@ from ..scenario.numbers import NumberError, parse_number
 from ..valuation import _messages as VM
 from ..valuation import parameters as P
 from ..valuation.blocks import CurveSource
-from ..valuation.cluster import cluster, where
+from ..valuation.cluster import cluster, cluster_failures, where
 from ..valuation.curves import pricing_curve
 from ..valuation.distributions import Distribution
 from ..valuation.montecarlo import (
@@ -384,11 +384,12 @@ def _opm(scenarios: Sequence[Scenario], entity: str | None, points: Sequence[_Po
     else:
         from dask.distributed import as_completed
 
-        futures = {client.submit(_opm_task, sc, entity, [markets[i] for i in by_structure[s]], pure=False): s
-                   for s, sc in enumerate(scenarios)}
-        for fut in as_completed(list(futures), loop=client.loop):
-            keep(futures[fut], fut.result())
-            fut.release()
+        with cluster_failures(client):
+            futures = {client.submit(_opm_task, sc, entity, [markets[i] for i in by_structure[s]], pure=False): s
+                       for s, sc in enumerate(scenarios)}
+            for fut in as_completed(list(futures), loop=client.loop):
+                keep(futures[fut], fut.result())
+                fut.release()
     return [r for r in results if r is not None]
 
 

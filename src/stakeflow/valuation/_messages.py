@@ -52,3 +52,8 @@ SCHEDULER_UNREACHABLE = "cannot reach the Dask scheduler at {address} within {se
 SCHEDULER_NO_WORKERS = (
     "the Dask scheduler at {address} has no workers after {seconds:g} s: start some with `dask worker {address}`"
 )
+WORKERS_LOST = (
+    "the Dask cluster at {address} lost the workers running one piece of work more often than its scheduler "
+    "allows (distributed.scheduler.allowed-failures); check the workers' memory and logs, then run again"
+)
+SCHEDULER_LOST = "lost the Dask scheduler at {address} during the run: {detail}"

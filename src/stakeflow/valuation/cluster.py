@@ -7,9 +7,9 @@ scheduler`` and ``dask worker`` on other machines, dask-jobqueue on a batch syst
 dask-kubernetes). The numbers never depend on which: every unit of work is a pure function of
 its inputs, and results are reduced in one fixed order.
 
-Each worker thread evaluates curves on one numba thread (:func:`single_threaded`): parallelism
-comes from tasks, and a worker process whose numba or BLAS threads competed with its
-neighbours' would only slow both down.
+Each worker thread evaluates curves on one numba thread (:func:`single_threaded`) and each
+worker process started here uses one BLAS/OpenMP thread: parallelism comes from tasks, and a
+worker whose threads competed with its neighbours' would only slow both down.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from ..scenario.errors import InputError
+from ..scenario.errors import InputError, StakeflowError
 from . import _messages as M
 
 if TYPE_CHECKING:
@@ -27,12 +27,6 @@ if TYPE_CHECKING:
 
 CONNECT_TIMEOUT = 10.0
 """Seconds to wait for a scheduler to answer (and for it to have a worker) before giving up."""
-
-# Threads of numerical libraries inside each worker process started here: one, since the
-# cluster already runs one process per core.
-SINGLE_THREAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-                     "NUMBA_NUM_THREADS": "1"}
-
 
 def connect(scheduler: str, timeout: float = CONNECT_TIMEOUT) -> Client:
     """A client of the scheduler at ``scheduler`` (``tcp://host:8786``), or an :class:`InputError`
@@ -54,14 +48,25 @@ def connect(scheduler: str, timeout: float = CONNECT_TIMEOUT) -> Client:
 
 def local_cluster(workers: int) -> Client:
     """A client of a new cluster of ``workers`` single-threaded worker processes on this machine;
-    closing the client (:func:`close`) stops the cluster."""
-    import dask
+    closing the client (:func:`close`) stops the cluster.
+
+    Dask starts each worker process with ``OMP_NUM_THREADS``, ``MKL_NUM_THREADS`` and
+    ``OPENBLAS_NUM_THREADS`` at 1 (``distributed.nanny.pre-spawn-environ``), setting them in this
+    process on the way; they are put back once the workers run. numba's threads are set per task
+    thread (:func:`single_threaded`): numba refuses a change of ``NUMBA_NUM_THREADS`` in a process
+    whose threads have started, so it is not one of the variables passed.
+    """
+    import os
+
     from dask.distributed import Client, LocalCluster
 
-    env = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}) or {})
-    with dask.config.set({"distributed.nanny.pre-spawn-environ": {**env, **SINGLE_THREAD_ENV}}):
+    before = dict(os.environ)
+    try:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                                host="127.0.0.1")
+    finally:
+        os.environ.clear()
+        os.environ.update(before)
     return Client(cluster, set_as_default=False)
 
 
@@ -91,6 +96,25 @@ def cluster(scheduler: str | None = None, workers: int | None = None, *,
         close(client)
 
 
+class ClusterError(StakeflowError):
+    """The cluster failed during a run (not bad input): workers kept dying, or the scheduler
+    went away. Reported as an ``error:`` line like every other failure the user can act on."""
+
+
+@contextmanager
+def cluster_failures(client: Client) -> Iterator[None]:
+    """Turn a cluster's failure during a run into a :class:`ClusterError` that says what to do."""
+    from distributed import KilledWorker
+
+    address = where(client).removeprefix("dask ")
+    try:
+        yield
+    except KilledWorker:
+        raise ClusterError(M.WORKERS_LOST.format(address=address)) from None
+    except OSError as exc:  # the scheduler's connection closed or timed out
+        raise ClusterError(M.SCHEDULER_LOST.format(address=address, detail=str(exc) or type(exc).__name__)) from None
+
+
 _threads = threading.local()
 
 
@@ -113,4 +137,5 @@ def where(client: Client | None) -> str:
     return f"dask {address}".strip()
 
 
-__all__ = ["CONNECT_TIMEOUT", "close", "cluster", "connect", "local_cluster", "single_threaded", "where"]
+__all__ = ["CONNECT_TIMEOUT", "ClusterError", "close", "cluster", "cluster_failures", "connect", "local_cluster",
+           "single_threaded", "where"]

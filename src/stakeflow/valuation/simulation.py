@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .blocks import Moments, Payouts, Workspace, simulate_blocks
-from .cluster import single_threaded
+from .cluster import cluster_failures, single_threaded
 from .distributions import Distribution
 from .streams import BLOCK, chunk_blocks, n_blocks
 
@@ -156,7 +156,8 @@ def simulate_runs(sources: Sequence[PayoutSource], runs: Sequence[Run], *, chunk
             if progress is not None:
                 progress(c.paths(runs))
         return merged.result()
-    _on_cluster(client, sources, runs, chunks, merged, progress)
+    with cluster_failures(client):
+        _on_cluster(client, sources, runs, chunks, merged, progress)
     return merged.result()
 
 
@@ -166,26 +167,33 @@ def _on_cluster(client: Client, sources: Sequence[PayoutSource], runs: Sequence[
 
     # Compiled once, here; every worker gets a copy, so losing one worker loses no curve.
     shipped = [client.scatter(s, broadcast=True, hash=False) for s in sources]
-
-    def submit(i: int) -> Any:
-        c = chunks[i]
-        r = runs[c.run]
-        fut = client.submit(chunk_task, shipped[r.source], r.law, r.paths, r.seed, c.first, c.count, r.antithetic,
-                            pure=False)
-        index[fut.key] = i
-        return fut
-
     index: dict[Any, int] = {}
+
+    def submit(batch: list[int]) -> list[Any]:
+        # One message to the scheduler for a whole batch: per-task overhead is the scheduler's cost.
+        cs = [chunks[i] for i in batch]
+        rs = [runs[c.run] for c in cs]
+        futures = client.map(chunk_task, [shipped[r.source] for r in rs], [r.law for r in rs], [r.paths for r in rs],
+                             [r.seed for r in rs], [c.first for c in cs], [c.count for c in cs],
+                             [r.antithetic for r in rs], pure=False)
+        index.update((f.key, i) for f, i in zip(futures, batch, strict=True))
+        return list(futures)
+
     window = in_flight(client)
-    queued = iter(range(len(chunks)))
-    pending = as_completed([submit(i) for _, i in zip(range(window), queued, strict=False)], loop=client.loop)
-    for fut in pending:
+    refill = max(1, window // 2)
+    todo = list(range(len(chunks)))
+    pending = as_completed(submit(todo[:window]), loop=client.loop, with_results=True)
+    queued, running = window, min(window, len(todo))
+    for fut, blocks in pending:
         i = index.pop(fut.key)
-        merged.add(i, fut.result())
+        merged.add(i, blocks)
         fut.release()
-        nxt = next(queued, None)
-        if nxt is not None:
-            pending.add(submit(nxt))
+        running -= 1
+        if running <= window - refill and queued < len(todo):
+            batch = todo[queued : queued + refill]
+            queued += len(batch)
+            running += len(batch)
+            pending.update(submit(batch))
         if progress is not None:
             progress(chunks[i].paths(runs))
     for s in shipped:
