@@ -57,3 +57,6 @@ WORKERS_LOST = (
     "allows (distributed.scheduler.allowed-failures); check the workers' memory and logs, then run again"
 )
 SCHEDULER_LOST = "lost the Dask scheduler at {address} during the run: {detail}"
+SCHEDULER_ADDRESS = (
+    "--scheduler {address!r}: not a scheduler address ({detail}); write tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786"
+)

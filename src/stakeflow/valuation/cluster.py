@@ -33,6 +33,7 @@ def connect(scheduler: str, timeout: float = CONNECT_TIMEOUT) -> Client:
     saying it could not be reached within ``timeout`` seconds or has no worker."""
     from dask.distributed import Client
 
+    _check_address(scheduler)
     try:
         client = Client(scheduler, timeout=timeout, set_as_default=False)
     except (OSError, ValueError, TypeError) as exc:
@@ -44,6 +45,18 @@ def connect(scheduler: str, timeout: float = CONNECT_TIMEOUT) -> Client:
         client.close()
         raise InputError(M.SCHEDULER_NO_WORKERS.format(address=scheduler, seconds=timeout)) from None
     return client
+
+
+def _check_address(address: str) -> None:
+    # A malformed address fails before any connection (a half-made client would complain at exit).
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        if scheme in ("tcp", "tls"):
+            parse_host_port(location)
+    except (ValueError, TypeError) as exc:
+        raise InputError(M.SCHEDULER_ADDRESS.format(address=address, detail=exc)) from None
 
 
 def local_cluster(workers: int) -> Client:
