@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -35,7 +36,7 @@ from ..valuation import _messages as VM
 from ..valuation import parameters as P
 from ..valuation.blocks import CurveSource
 from ..valuation.cluster import cluster, cluster_failures, where
-from ..valuation.curves import pricing_curve
+from ..valuation.curves import PricingCurve, pricing_curve
 from ..valuation.distributions import Distribution
 from ..valuation.montecarlo import (
     DEFAULT_CHUNK,
@@ -301,65 +302,72 @@ def sweep(
     w = P.whole(workers, VM.WORKERS, 1) if workers is not None else None
     points, field_values = _points(axes)
     scenarios = [_structure(scenario, f) for f in field_values]
-
-    def options(p: _Point) -> dict[str, Any]:
-        return {k: p.options.get(k, given[k]) for k in OPTIONS}
-
+    settings = [{k: p.options.get(k, given[k]) for k in OPTIONS} for p in points]
+    fixed: dict[str, Any] = {k: float(P.number(v, k.replace("_", " "))) for k, v in given.items()
+                             if v is not None and k not in moved}
+    # Everything is read and checked before a cluster is started or reached.
     if method == "opm":
-        markets = [P.MarketInputs.read(*options(p).values()) for p in points]
-        with cluster(scheduler, w) if client is None else _given(client) as here:
+        markets = [P.MarketInputs.read(*o.values()) for o in settings]
+        with cluster(scheduler, w) if client is None else nullcontext(client) as here:
             results = _opm(scenarios, entity, points, markets, here, progress)
             ran = where(here)
-        inputs: dict[str, Any] = {k: float(P.number(v, k.replace("_", " "))) for k, v in given.items()
-                                  if v is not None and k not in moved}
+        inputs = fixed
     else:
-        n = P.whole(DEFAULT_PATHS if paths is None else paths, VM.PATHS, 1)
-        k = P.whole(0 if seed is None else seed, VM.SEED, 0)
-        chunk = P.whole(DEFAULT_CHUNK if chunk_size is None else chunk_size, VM.CHUNK, 1)
-        laws: list[tuple[Distribution, float, float]] = []
-        for p in points:
-            o = options(p)
-            t, r = P.term(o["term"]), P.rate(o["rate"])
-            law = read_law(o["equity_value"], o["volatility"], t, r)
-            assert isinstance(law, Distribution)
-            check_antithetic(law, antithetic, n)
-            laws.append((law, t, r))
+        mc = _MonteCarlo.read(settings, paths, seed, chunk_size, antithetic)
         curves = [pricing_curve(sc, entity) for sc in scenarios]
-        runs = [Run(p.structure, law, n, k, antithetic) for p, (law, _, _) in zip(points, laws, strict=True)]
-        total = n * len(runs)
-        done = [0]
-
-        def step(m: int) -> None:
-            done[0] += m
-            if progress is not None:
-                progress(done[0], total)
-
-        with cluster(scheduler, w) if client is None else _given(client) as here:
-            moments = simulate_runs([CurveSource(pc.curve) for pc in curves], runs, chunk_size=chunk, client=here,
-                                    progress=step)
+        with cluster(scheduler, w) if client is None else nullcontext(client) as here:
+            results = mc.run(curves, [p.structure for p in points], here, progress)
             ran = where(here)
-        results = [montecarlo_result(curves[p.structure], law, mom, t, r, run_inputs(law, t, r, n, k, antithetic))
-                   for p, (law, t, r), mom in zip(points, laws, moments, strict=True)]
-        inputs = {"paths": n, "seed": k, "antithetic": antithetic}
-        inputs.update({name: float(P.number(v, name.replace("_", " "))) for name, v in given.items()
-                       if v is not None and name not in moved})
+        inputs = {"paths": mc.paths, "seed": mc.seed, "antithetic": antithetic, **fixed}
     first = results[0]
     return Sweep(first.entity, method, first.currency, axes,
                  tuple(SweepPoint(p.params, res) for p, res in zip(points, results, strict=True)),
                  inputs, dict(first.names), ran)
 
 
-class _given:
-    """A client the caller opened (and will close) as a ``with`` target."""
+@dataclass(frozen=True)
+class _MonteCarlo:
+    """A Monte Carlo sweep's settings, read once: each point's law, term and rate."""
 
-    def __init__(self, client: Client) -> None:
-        self.client = client
+    laws: tuple[tuple[Distribution, float, float], ...]
+    paths: int
+    seed: int
+    chunk: int
+    antithetic: bool
 
-    def __enter__(self) -> Client:
-        return self.client
+    @classmethod
+    def read(cls, settings: Sequence[Mapping[str, Any]], paths: Any, seed: Any, chunk_size: Any,
+             antithetic: bool) -> _MonteCarlo:
+        n = P.whole(DEFAULT_PATHS if paths is None else paths, VM.PATHS, 1)
+        laws = []
+        for o in settings:
+            t, r = P.term(o["term"]), P.rate(o["rate"])
+            law = read_law(o["equity_value"], o["volatility"], t, r)
+            assert isinstance(law, Distribution)
+            check_antithetic(law, antithetic, n)
+            laws.append((law, t, r))
+        return cls(tuple(laws), n, P.whole(0 if seed is None else seed, VM.SEED, 0),
+                   P.whole(DEFAULT_CHUNK if chunk_size is None else chunk_size, VM.CHUNK, 1), antithetic)
 
-    def __exit__(self, *exc: object) -> None:
-        return None
+    def run(self, curves: Sequence[PricingCurve], structures: Sequence[int], client: Client | None,
+            progress: Progress | None) -> list[ValuationResult]:
+        """Every point's valuation: all points' chunks on one cluster, each point's merged in
+        block order, then read off as :func:`stakeflow.value` reads one run."""
+        runs = [Run(s, law, self.paths, self.seed, self.antithetic)
+                for s, (law, _, _) in zip(structures, self.laws, strict=True)]
+        total, done = self.paths * len(runs), 0
+
+        def step(m: int) -> None:
+            nonlocal done
+            done += m
+            if progress is not None:
+                progress(done, total)
+
+        moments = simulate_runs([CurveSource(pc.curve) for pc in curves], runs, chunk_size=self.chunk, client=client,
+                                progress=step)
+        return [montecarlo_result(curves[s], law, mom, t, r,
+                                  run_inputs(law, t, r, self.paths, self.seed, self.antithetic))
+                for s, (law, t, r), mom in zip(structures, self.laws, moments, strict=True)]
 
 
 def _opm(scenarios: Sequence[Scenario], entity: str | None, points: Sequence[_Point],
