@@ -254,3 +254,14 @@ def test_chunks_arriving_out_of_order_merge_as_in_order() -> None:
     want = merge_in_order(blocks[:5])
     assert first.count == 5000 and np.array_equal(first.mean, want.mean) and np.array_equal(first.m2, want.m2)
     assert np.array_equal(second.mean, merge_in_order(blocks[5:]).mean)
+
+
+def test_progress_counts_points_or_paths_up_to_the_whole_sweep(seed: sf.Scenario) -> None:
+    seen: list[tuple[int, int]] = []
+    sf.sweep(seed, "opm", {"volatility": "40%,60%", SHARES: "2M,3M"}, equity_value="12M", term=3, rate="4%",
+             progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (4, 4) and [d for d, _ in seen] == sorted(d for d, _ in seen)
+    seen.clear()
+    sf.sweep(seed, "montecarlo", {"volatility": "40%,60%,80%"}, equity_value="12M", term=3, rate="4%",
+             paths=2 * 65_536 + 5, seed=1, chunk_size=65_536, progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (3 * (2 * 65_536 + 5),) * 2 and len(seen) == 3 * 3  # three chunks a point
