@@ -224,7 +224,8 @@ def test_on_dask_workers_the_numbers_are_the_same(seed: sf.Scenario) -> None:
     # Two in-process Dask workers (separate processes and a killed worker: tests/valuation/test_cluster.py).
     from dask.distributed import Client, LocalCluster
 
-    mc = {"equity_value": "12M", "rate": "4%", "term": 3, "paths": 3 * 65_536 + 1, "seed": 9, "chunk_size": 65_536}
+    # 4 points of 9 chunks on 2 worker threads: tasks of 2 chunks (simulation.bundles), one chunk of 1 path.
+    mc = {"equity_value": "12M", "rate": "4%", "term": 3, "paths": 8 * 65_536 + 1, "seed": 9, "chunk_size": 65_536}
     grid = {"volatility": "40%,60%", SHARES: "2M,3M"}
     here_mc = sf.sweep(seed, "montecarlo", grid, **mc)  # type: ignore[arg-type]
     here_opm = sf.sweep(seed, "opm", grid, equity_value="12M", rate="4%", term=3)
@@ -265,3 +266,18 @@ def test_progress_counts_points_or_paths_up_to_the_whole_sweep(seed: sf.Scenario
     sf.sweep(seed, "montecarlo", {"volatility": "40%,60%,80%"}, equity_value="12M", term=3, rate="4%",
              paths=2 * 65_536 + 5, seed=1, chunk_size=65_536, progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (3 * (2 * 65_536 + 5),) * 2 and len(seen) == 3 * 3  # three chunks a point
+
+
+def test_chunks_group_into_tasks_in_order_without_passing_the_target() -> None:
+    from stakeflow.valuation.distributions import RiskNeutralLognormal
+    from stakeflow.valuation.simulation import Run, bundles, plan
+
+    law = RiskNeutralLognormal(1e6, 0.5, 1.0, 0.0)
+    runs = [Run(0, law, 100_000, 1), Run(0, law, 100_000, 1), Run(0, law, 5 * 65_536, 1), Run(0, law, 10, 1)]
+    chunks = plan(runs, 2 * 65_536)
+    assert [(c.run, c.first, c.count) for c in chunks] == [(0, 0, 2), (1, 0, 2), (2, 0, 2), (2, 2, 2), (2, 4, 1),
+                                                           (3, 0, 1)]
+    groups = bundles(chunks, runs, 4 * 65_536)
+    assert groups == [[0, 1], [2, 3], [4, 5]]
+    assert all(sum(chunks[i].paths(runs) for i in g) <= 4 * 65_536 for g in groups)
+    assert bundles(chunks, runs, 1) == [[i] for i in range(len(chunks))]  # at least one chunk a task

@@ -10,8 +10,10 @@ function of (payouts, law, paths, seed): the same on one process, on a local clu
 remote one, with any number of workers.
 
 On a cluster (:func:`simulate_runs` with a ``client``): every payout function is compiled once,
-here, and scattered to every worker (``Client.scatter(broadcast=True)``); chunks are submitted
-as tasks naming it, with at most a window of tasks in flight, and each chunk's moments are
+here, and scattered to every worker (``Client.scatter(broadcast=True)``); consecutive chunks are
+grouped into tasks of up to four chunks' worth of paths (so a sweep of many small points, or a
+long run, does not pay the scheduler's cost per chunk; a worker still holds one chunk at a time)
+and submitted with at most a window of tasks in flight; each chunk's moments are
 merged into its run's total as soon as every chunk before it has arrived, so this process holds
 only the few that arrived early and memory stays flat however many paths are asked for. A
 worker that dies takes its running tasks with it; the scheduler runs them again on another
@@ -79,6 +81,26 @@ def plan(runs: Sequence[Run], chunk_size: int) -> list[Chunk]:
     return out
 
 
+def bundles(chunks: Sequence[Chunk], runs: Sequence[Run], target: int) -> list[list[int]]:
+    """Consecutive chunks grouped into tasks of about ``target`` paths (at least one chunk each).
+
+    A worker runs a task's chunks one after another in its one buffer, so memory stays that of
+    a chunk; grouping only spares the scheduler a task per chunk when chunks are small (a sweep
+    of many points of few paths) or many.
+    """
+    out: list[list[int]] = []
+    size = 0
+    for i, c in enumerate(chunks):
+        n = c.paths(runs)
+        if out and size + n <= target:
+            out[-1].append(i)
+            size += n
+        else:
+            out.append([i])
+            size = n
+    return out
+
+
 class InOrder:
     """Each run's total, merging a chunk's blocks only once every chunk before it is merged.
 
@@ -123,16 +145,29 @@ def _payouts_here(source: PayoutSource) -> tuple[Payouts, Workspace]:
 
 def chunk_task(source: PayoutSource, law: Distribution, paths: int, seed: int, first: int, count: int,
                antithetic: bool) -> list[Moments]:
-    """The unit of work a worker runs: the moments of blocks ``first`` … of one run."""
+    """One chunk on a worker: the moments of blocks ``first`` … of one run."""
     payouts, work = _payouts_here(source)
     return simulate_blocks(payouts, law, paths, seed, first, count, antithetic, work)
+
+
+Piece = tuple[PayoutSource, Distribution, int, int, int, int, bool]
+"""A chunk as a task carries it: (source, law, paths, seed, first block, blocks, antithetic)."""
+
+
+def bundle_task(pieces: Sequence[Piece]) -> list[list[Moments]]:
+    """The unit of work a worker runs: several chunks (of one run or of several), in order."""
+    return [chunk_task(*piece) for piece in pieces]
+
+
+def threads(client: Client) -> int:
+    """Worker threads on the cluster now (at least one)."""
+    return sum(client.nthreads().values()) or 1
 
 
 def in_flight(client: Client) -> int:
     """How many chunks to keep submitted: enough to keep every worker thread busy while results
     travel back, few enough that the scheduler's queue and the results waiting here stay small."""
-    threads = sum(client.nthreads().values()) or 1
-    return max(8, 4 * threads)
+    return max(8, 4 * threads(client))
 
 
 def simulate_runs(sources: Sequence[PayoutSource], runs: Sequence[Run], *, chunk_size: int,
@@ -157,36 +192,42 @@ def simulate_runs(sources: Sequence[PayoutSource], runs: Sequence[Run], *, chunk
                 progress(c.paths(runs))
         return merged.result()
     with cluster_failures(client):
-        _on_cluster(client, sources, runs, chunks, merged, progress)
+        _on_cluster(client, sources, runs, chunks, merged, chunk_size, progress)
     return merged.result()
 
 
 def _on_cluster(client: Client, sources: Sequence[PayoutSource], runs: Sequence[Run], chunks: Sequence[Chunk],
-                merged: InOrder, progress: Progress | None) -> None:
+                merged: InOrder, chunk_size: int, progress: Progress | None) -> None:
     from dask.distributed import as_completed
 
     # Compiled once, here; every worker gets a copy, so losing one worker loses no curve.
     shipped = [client.scatter(s, broadcast=True, hash=False) for s in sources]
+    # Tasks of up to 4 chunks' worth of paths, while leaving every worker thread 8 tasks or more
+    # (the last tasks to finish should be short, so that no worker waits long for another).
+    total = sum(c.paths(runs) for c in chunks)
+    groups = bundles(chunks, runs, max(chunk_size, min(4 * chunk_size, total // (8 * threads(client)))))
     index: dict[Any, int] = {}
 
+    def piece(i: int) -> Piece:
+        c = chunks[i]
+        r = runs[c.run]
+        return (shipped[r.source], r.law, r.paths, r.seed, c.first, c.count, r.antithetic)
+
     def submit(batch: list[int]) -> list[Any]:
-        # One message to the scheduler for a whole batch: per-task overhead is the scheduler's cost.
-        cs = [chunks[i] for i in batch]
-        rs = [runs[c.run] for c in cs]
-        futures = client.map(chunk_task, [shipped[r.source] for r in rs], [r.law for r in rs], [r.paths for r in rs],
-                             [r.seed for r in rs], [c.first for c in cs], [c.count for c in cs],
-                             [r.antithetic for r in rs], pure=False)
-        index.update((f.key, i) for f, i in zip(futures, batch, strict=True))
+        # One message to the scheduler for a whole batch of tasks.
+        futures = client.map(bundle_task, [[piece(i) for i in groups[g]] for g in batch], pure=False)
+        index.update((f.key, g) for f, g in zip(futures, batch, strict=True))
         return list(futures)
 
     window = in_flight(client)
     refill = max(1, window // 2)
-    todo = list(range(len(chunks)))
+    todo = list(range(len(groups)))
     pending = as_completed(submit(todo[:window]), loop=client.loop, with_results=True)
     queued, running = window, min(window, len(todo))
-    for fut, blocks in pending:
-        i = index.pop(fut.key)
-        merged.add(i, blocks)
+    for fut, results in pending:
+        g = index.pop(fut.key)
+        for i, blocks in zip(groups[g], results, strict=True):
+            merged.add(i, blocks)
         fut.release()
         running -= 1
         if running <= window - refill and queued < len(todo):
@@ -195,9 +236,10 @@ def _on_cluster(client: Client, sources: Sequence[PayoutSource], runs: Sequence[
             running += len(batch)
             pending.update(submit(batch))
         if progress is not None:
-            progress(chunks[i].paths(runs))
+            progress(sum(chunks[i].paths(runs) for i in groups[g]))
     for s in shipped:
         s.release()
 
 
-__all__ = ["Chunk", "InOrder", "PayoutSource", "Run", "chunk_task", "plan", "simulate_runs"]
+__all__ = ["Chunk", "InOrder", "PayoutSource", "Piece", "Run", "bundle_task", "bundles", "chunk_task", "plan",
+           "simulate_runs"]
