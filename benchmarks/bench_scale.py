@@ -9,7 +9,9 @@ T = 3, r = 4%, seed 20251028:
   with numba's default threads, and a local Dask cluster of 2 single-threaded worker
   processes; the **scaling ratio** is the cluster's rate over the baseline's. The cluster is
   started and warmed up (its curve kernels compiled) before the clock starts; the numbers of
-  every run are checked equal to the baseline's to the last bit;
+  every run are checked equal to the baseline's to the last bit. The CPU seconds of each
+  process say how the work was shared and what the cluster itself cost, which the wall clock
+  of a machine shared with other work does not;
 * the **per-chunk cost** on a worker (262,144 paths) and the **scheduler overhead** per task
   (a round trip of a task that does nothing), the two figures docs/scale.md extrapolates from;
 * a **1,000-point OPM grid** (40 volatilities × 25 terms; and 10 holdings of the seed
@@ -100,12 +102,13 @@ def throughput() -> None:
         print(f"scaling ratio, 2 workers / 1 thread: {t1 / tc:.2f}x   (2 workers / {default_threads} threads in one "
               f"process: {td / tc:.2f}x)")
         # CPU seconds say how the work was shared, whatever else ran on the cores meanwhile.
-        # On two otherwise idle cores the run takes the busiest worker's time, or half of all the
-        # CPU time (the client and scheduler share the same two cores), whichever is longer.
-        idle = cpu_local / max(max(cpu_workers), sum([*cpu_workers, cpu_client]) / 2)
+        # CPU time says how much work the cluster added, whatever else held the cores meanwhile: on
+        # two otherwise idle cores its run would take about half its CPU seconds (the workers',
+        # and the client's and scheduler's, which a local cluster runs on the same cores).
+        idle = cpu_local / (sum([*cpu_workers, cpu_client]) / 2)
         print(f"CPU seconds: one process {cpu_local:.2f}; cluster: workers "
               f"{' + '.join(f'{w:.2f}' for w in cpu_workers)}, client and scheduler {cpu_client:.2f} "
-              f"(on otherwise idle cores: about {idle:.2f}x)")
+              f"(on two otherwise idle cores: about {idle:.2f}x)")
         per_chunk(client, sc)
         grids(client)
     finally:
