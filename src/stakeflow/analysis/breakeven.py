@@ -84,7 +84,7 @@ class BreakEven:
         return self.bound == "root"
 
     def text(self) -> str:
-        """The answer as a reader sees it: ``×23.9 ± 0.9``, ``31% a year ± 2%``, ``$344.6B (exact)``,
+        """The answer as a reader sees it: ``×23.9 ± 0.9``, ``31.4% a year ± 0.3%``, ``$344.6B (exact)``,
         or why there is none."""
         if self.bound == "none" or self.value is None:
             return "none in range"
@@ -95,7 +95,9 @@ class BreakEven:
         if self.lever.unit == "amount":
             return f"{short_amount(self.value, prefix='$', spec=',.1f')} (exact)"
         if self.lever.unit == "rate":
-            return f"{self.value:,.0%} a year ± {se:,.0%}"
+            # Percentage points, to the precision the standard error allows (never "± 0%").
+            digits = 0 if se >= 0.005 else 1 if se >= 0.0005 else 2
+            return f"{self.value:,.{digits}%} a year ± {se:,.{digits}%}"
         return f"×{_pair(self.value, se)}"
 
     def to_json(self) -> dict[str, Any]:

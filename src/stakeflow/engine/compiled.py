@@ -17,10 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import overload
+from typing import TypeVar, cast, overload
 
 import numpy as np
 
@@ -31,6 +31,7 @@ from .regimes import NoRegime, Piece, Sweep
 from .tiers import Program, claimants, program, segments
 
 ZERO = Fraction(0)
+T = TypeVar("T")
 
 
 class Rows(Sequence[tuple[Fraction, ...]]):
@@ -211,6 +212,21 @@ def compiled(sc: Scenario, entity: Entity, as_of: dt.date | None) -> CompiledEnt
         except (InputError, NoRegime):
             per[key] = None
     return per[key]
+
+
+def kept(sc: Scenario, key: tuple[str, ...], make: Callable[[], T]) -> T:
+    """``make()`` worked out once per scenario object and ``key``, and kept with the compiled
+    regimes (what a waterfall reads of the scenario besides them: the entities reached, names)."""
+    per = _KEPT.get(id(sc))
+    if per is None:
+        per = _KEPT[id(sc)] = {}
+        weakref.finalize(sc, _KEPT.pop, id(sc), None)
+    if key not in per:
+        per[key] = make()
+    return cast(T, per[key])
+
+
+_KEPT: dict[int, dict[tuple[str, ...], object]] = {}
 
 
 def tier_claimants(entity: Entity) -> list[str]:
