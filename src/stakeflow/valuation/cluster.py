@@ -75,8 +75,10 @@ def local_cluster(workers: int) -> Client:
 
     before = dict(os.environ)
     try:
+        # No dashboard; the scheduler's own small HTTP server on any free port, not 8787 (which
+        # another cluster on the machine may hold: Dask would warn on stderr).
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               host="127.0.0.1")
+                               host="127.0.0.1", scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
     finally:
         os.environ.clear()
         os.environ.update(before)
