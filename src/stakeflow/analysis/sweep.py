@@ -12,7 +12,8 @@ and its payoff curve compiled once; every point is then valued by the same funct
 the chunked runs of :mod:`~stakeflow.valuation.simulation` and
 :func:`~stakeflow.valuation.montecarlo.montecarlo_result`), so a point of a sweep is, to the
 last bit, ``stakeflow value`` with the same inputs. Every point of a Monte Carlo sweep uses the
-same ``seed`` (common random numbers: differences between points are not noise).
+same ``seed`` (common random numbers: differences between points are far less noisy than
+the values).
 
 On a Dask cluster the Monte Carlo chunks of every point share the cluster; for the OPM, each
 structure is one task (compiling its curve there and valuing its points). The numbers do not
