@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from .analysis.rounds import RoundResult, price_round
     from .analysis.sensitivity import Sensitivity, sensitivity
     from .analysis.solve import SolveResult, solve_field, solve_scale
+    from .analysis.sweep import Sweep, sweep
+    from .analysis.sweep_figure import sweep_figure
     from .analysis.values import Valuation, value_parties
     from .io import OcfExport, OcfImport, dump_scenario, export_ocf, import_ocf, write_csv, write_xlsx
     from .payoff import PayoffCurve, payoff_curve
@@ -39,6 +41,7 @@ _LAZY = {
     "RoundResult": (".analysis.rounds", "RoundResult"),
     "Sensitivity": (".analysis.sensitivity", "Sensitivity"),
     "SolveResult": (".analysis.solve", "SolveResult"),
+    "Sweep": (".analysis.sweep", "Sweep"),
     "Valuation": (".analysis.values", "Valuation"),
     "ValuationResult": (".valuation", "ValuationResult"),
     "analyze_control": (".analysis.control", "analyze_control"),
@@ -56,6 +59,8 @@ _LAZY = {
     "sensitivity": (".analysis.sensitivity", "sensitivity"),
     "solve_field": (".analysis.solve", "solve_field"),
     "solve_scale": (".analysis.solve", "solve_scale"),
+    "sweep": (".analysis.sweep", "sweep"),
+    "sweep_figure": (".analysis.sweep_figure", "sweep_figure"),
     "value": (".valuation.method", "value"),
     "value_montecarlo": (".valuation", "value_montecarlo"),
     "value_opm": (".valuation", "value_opm"),
@@ -94,6 +99,7 @@ __all__ = [
     "Sensitivity",
     "SolveResult",
     "StakeflowError",
+    "Sweep",
     "Valuation",
     "ValuationResult",
     "WaterfallResult",
@@ -116,6 +122,8 @@ __all__ = [
     "sensitivity",
     "solve_field",
     "solve_scale",
+    "sweep",
+    "sweep_figure",
     "value",
     "value_montecarlo",
     "value_opm",

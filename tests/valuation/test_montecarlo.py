@@ -56,16 +56,20 @@ def test_within_four_standard_errors_of_opm(path: Path, v: float, antithetic: bo
 
 
 def test_same_seed_same_numbers_whatever_the_chunking_or_workers() -> None:
+    from dask.distributed import Client, LocalCluster
+
     sc = load(SEED)
     args = (sc, "12M", "60%", 3, "4%")
     paths = 5 * BLOCK + 123
     base = value_montecarlo(*args, paths=paths, seed=7, chunk_size=BLOCK, workers=1)
-    # One pool of two worker processes (starting a pool costs seconds), chunked finer than the base.
-    for chunk, workers in [(4 * BLOCK, 1), (2 * BLOCK, 2), (10**9, 1)]:
-        other = value_montecarlo(*args, paths=paths, seed=7, chunk_size=chunk, workers=workers)
-        assert other.holders == base.holders, (chunk, workers)
-        assert other.standard_errors == base.standard_errors
-        assert other.classes == base.classes
+    # Two Dask workers of one thread each, in this process (worker processes: tests/valuation/test_cluster.py).
+    with LocalCluster(n_workers=2, processes=False, threads_per_worker=1, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        for chunk, on in [(4 * BLOCK, None), (2 * BLOCK, client), (BLOCK, client), (10**9, None)]:
+            other = value_montecarlo(*args, paths=paths, seed=7, chunk_size=chunk, client=on)
+            assert other.holders == base.holders, (chunk, on)
+            assert other.standard_errors == base.standard_errors
+            assert other.classes == base.classes
     assert value_montecarlo(*args, paths=paths, seed=8).holders != base.holders
 
 

@@ -23,6 +23,7 @@ from ..scenario.errors import InputError
 from ..scenario.fields import FieldPathError, locate, raw
 from ..scenario.models import Scenario
 from ..scenario.projection import MAX_HORIZON
+from ..valuation.cluster import where
 from . import _restructuring_messages as M
 from .solve import Basis, SolveResult, solve_field
 from .values import JointValues, PathCache, joint_values
@@ -313,8 +314,7 @@ def sensitivity(
     base = points[0]
     bars = [Bar(s, points[1 + 2 * i], points[2 + 2 * i]) for i, s in enumerate(shifts)]
     sweep = list(zip([float(k) for k in scales], points[1 + 2 * len(shifts):], strict=True))
-    where = "local" if client is None else f"dask {getattr(getattr(client, 'scheduler', None), 'address', '')}".strip()
-    return Sensitivity(targets, base, bars, sweep, paths, seed, where)
+    return Sensitivity(targets, base, bars, sweep, paths, seed, where(client))
 
 
 def dask_client(local: bool, scheduler: str | None) -> Client | None:
@@ -323,15 +323,13 @@ def dask_client(local: bool, scheduler: str | None) -> Client | None:
         raise InputError(M.DASK_BOTH)
     if not local and not scheduler:
         return None
-    from dask.distributed import Client, LocalCluster
+    from ..valuation.cluster import connect, local_cluster
 
     if scheduler:
-        try:
-            return Client(scheduler, timeout=10)
-        except OSError as exc:
-            raise InputError(M.DASK_CONNECT.format(address=scheduler, detail=exc)) from None
-    cluster = LocalCluster(processes=True, threads_per_worker=1, dashboard_address=None)
-    return Client(cluster)
+        return connect(scheduler)
+    import os
+
+    return local_cluster(os.cpu_count() or 1)
 
 
 __all__ = ["Bar", "FairStake", "Point", "Sensitivity", "Shift", "dask_client", "default_shifts", "evaluate_point",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +12,18 @@ from ..scenario.errors import InputError
 PLOT_SUFFIXES = (".html", ".png", ".svg", ".pdf")
 
 
-def write_figure(fig: Any, path: Path) -> None:
-    """Write ``fig`` to ``path`` whole or not at all; the suffix chooses the format (HTML works offline)."""
-    suffix = path.suffix.lower()
-    if suffix not in PLOT_SUFFIXES:
+def check_plot_path(path: Path) -> Path:
+    """``path`` if its suffix names a format a figure can be written in."""
+    if path.suffix.lower() not in PLOT_SUFFIXES:
         raise InputError(f"cannot write a plot to {path}: use a name ending in {', '.join(PLOT_SUFFIXES)}")
-    with atomic_path(path) as tmp:
+    return path
+
+
+def figure_writer(fig: Any, path: Path) -> Callable[[Path], None]:
+    """A function writing ``fig`` to a given file in the format ``path``'s suffix names (HTML works offline)."""
+    suffix = check_plot_path(path).suffix.lower()
+
+    def write(tmp: Path) -> None:
         if suffix == ".html":
             fig.write_html(tmp, include_plotlyjs=True, full_html=True)
             return
@@ -27,3 +34,12 @@ def write_figure(fig: Any, path: Path) -> None:
                 f"cannot write {path}: static images need Chromium for kaleido "
                 f"(install it, e.g. `apt-get install chromium`), or use .html ({type(exc).__name__}: {exc})"
             ) from None
+
+    return write
+
+
+def write_figure(fig: Any, path: Path) -> None:
+    """Write ``fig`` to ``path`` whole or not at all; the suffix chooses the format."""
+    write = figure_writer(fig, path)
+    with atomic_path(path) as tmp:
+        write(tmp)

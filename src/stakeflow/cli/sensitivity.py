@@ -15,6 +15,7 @@ from ..analysis.sensitivity import sensitivity as run_sensitivity
 from ..analysis.solve import holding_stake
 from ..scenario.errors import InputError
 from ..scenario.numbers import NumberError, parse_number
+from ..valuation.cluster import close
 from ._app import app
 from ._common import console, emit_json, load_scenario, user_errors
 from ._plots import write_figure
@@ -71,10 +72,7 @@ def sensitivity(
                                       seed=k, client=client, progress=counter(update, "points", total))
         finally:
             if client is not None:
-                cluster = getattr(client, "cluster", None)
-                client.close()
-                if cluster is not None:
-                    cluster.close()
+                close(client)
         if plot is not None:
             from ..io.report import tornado_figure
 

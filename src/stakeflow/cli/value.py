@@ -50,7 +50,8 @@ def value(
     paths: str = typer.Option(None, "--paths", help=f"Monte Carlo paths (default {DEFAULT_PATHS:,})."),
     seed: str = typer.Option(None, "--seed", help="Monte Carlo seed (default 0)."),
     chunk_size: str = typer.Option(None, "--chunk-size", help=f"Paths per unit of work (default {DEFAULT_CHUNK:,})."),
-    workers: str = typer.Option(None, "--workers", help="Worker processes for Monte Carlo (default 1)."),
+    workers: str = typer.Option(None, "--workers", help="Monte Carlo on a local Dask cluster of W processes."),
+    scheduler: str = typer.Option(None, "--scheduler", help="Monte Carlo on the Dask scheduler at ADDRESS."),
     antithetic: bool = typer.Option(False, "--antithetic", help="Antithetic variates (pairs z, -z)."),
     distribution: Path = typer.Option(None, "--distribution", help="Terminal values: .csv/.npy sample or .yaml law."),
     scenarios: Path = typer.Option(None, "--scenarios", help="PWERM scenarios file (YAML)."),
@@ -74,8 +75,8 @@ def value(
                 sc, method, equity_value=equity_value, volatility=volatility, term=term, rate=rate,
                 backsolve_class=backsolve_class, price=price, dlom=dlom, dlom_volatility=dlom_volatility,
                 dlom_term=dlom_term, paths=paths, seed=seed, chunk_size=chunk_size, workers=workers,
-                antithetic=antithetic, distribution=distribution, scenarios=scenarios, entity=entity,
-                progress=advance)
+                scheduler=scheduler, antithetic=antithetic, distribution=distribution, scenarios=scenarios,
+                entity=entity, progress=advance)
         export(xlsx, csv, value_tables(res), value_inputs(sc, file, res), sc.currency)
     if json_out:
         emit_json(res.to_json())

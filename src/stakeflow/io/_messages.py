@@ -147,3 +147,5 @@ ISSUER_PLACEHOLDERS = (
     "they hold the scenario's as_of date and US"
 )
 EXPORTED_BY = "Exported by stakeflow export-ocf from scenario {name!r}, entity {entity!r}"
+
+TABLE_SUFFIX = "cannot write {path}: a table's name ends in {valid}"

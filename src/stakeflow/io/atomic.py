@@ -65,7 +65,9 @@ def write_all(outputs: Sequence[tuple[Path, Callable[[Path], None]]]) -> None:
             stack.callback(tmp_path.unlink, missing_ok=True)
             writer(tmp_path)
             pending.append((tmp_path, dest))
+        mode = 0o666 & ~_umask()
         for tmp_path, dest in pending:
+            os.chmod(tmp_path, mode)
             os.replace(tmp_path, dest)
     finally:
         stack.close()

@@ -47,3 +47,16 @@ LOGNORMAL_NEEDS_YEARS = "a lognormal exit value needs 'years' > 0 (its spread is
 NO_SCENARIOS = "'scenarios' needs at least one scenario"
 DUPLICATE_SCENARIO = "duplicate scenario name {name!r}"
 PWERM_DLOM_NEEDS = "--dlom with --method pwerm needs --volatility S and --term T for the discount"
+SCHEDULER_AND_WORKERS = "give --scheduler ADDRESS or --workers W, not both (the scheduler's workers do the work)"
+SCHEDULER_UNREACHABLE = "cannot reach the Dask scheduler at {address} within {seconds:g} s: {detail}"
+SCHEDULER_NO_WORKERS = (
+    "the Dask scheduler at {address} has no workers after {seconds:g} s: start some with `dask worker {address}`"
+)
+WORKERS_LOST = (
+    "the Dask cluster at {address} lost the workers running one piece of work more often than its scheduler "
+    "allows (distributed.scheduler.allowed-failures); check the workers' memory and logs, then run again"
+)
+SCHEDULER_LOST = "lost the Dask scheduler at {address} during the run: {detail}"
+SCHEDULER_ADDRESS = (
+    "--scheduler {address!r}: not a scheduler address ({detail}); write tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786"
+)

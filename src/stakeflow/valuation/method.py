@@ -31,8 +31,8 @@ ALLOWED: Mapping[str, frozenset[str]] = {
     "opm": frozenset({"--equity-value", "--volatility", "--term", "--rate", "--backsolve", "--price",
                       "--dlom-volatility", "--dlom-term"}),
     "montecarlo": frozenset({"--equity-value", "--volatility", "--term", "--rate", "--dlom-volatility",
-                             "--dlom-term", "--paths", "--seed", "--chunk-size", "--workers", "--antithetic",
-                             "--distribution"}),
+                             "--dlom-term", "--paths", "--seed", "--chunk-size", "--workers", "--scheduler",
+                             "--antithetic", "--distribution"}),
     "pwerm": frozenset({"--scenarios", "--volatility", "--term", "--rate", "--dlom-volatility", "--dlom-term"}),
 }
 
@@ -73,6 +73,7 @@ def value(
     seed: Any = None,
     chunk_size: Any = None,
     workers: Any = None,
+    scheduler: str | None = None,
     antithetic: bool = False,
     distribution: str | Path | None = None,
     scenarios: str | Path | PwermScenarios | None = None,
@@ -85,7 +86,9 @@ def value(
       ``equity_value``, or, with ``backsolve_class`` and ``price``, at the equity value where
       that class is worth ``price`` a share;
     - ``"montecarlo"``: the same lognormal law simulated over ``paths`` paths with ``seed``
-      (default 1,000,000 paths, seed 0), or terminal values from a ``distribution`` file;
+      (default 1,000,000 paths, seed 0), or terminal values from a ``distribution`` file; on a
+      local Dask cluster of ``workers`` processes or the Dask ``scheduler`` at an address, with
+      the same numbers to the last bit;
     - ``"pwerm"``: probability-weighted scenarios from a ``scenarios`` file (the hybrid method
       where a scenario is valued by the OPM).
 
@@ -99,7 +102,7 @@ def value(
     given = {"--equity-value": equity_value, "--volatility": volatility, "--term": term, "--rate": rate,
              "--backsolve": backsolve_class, "--price": price, "--dlom-volatility": dlom_volatility,
              "--dlom-term": dlom_term, "--paths": paths, "--seed": seed, "--chunk-size": chunk_size,
-             "--workers": workers, "--antithetic": antithetic, "--distribution": distribution,
+             "--workers": workers, "--scheduler": scheduler, "--antithetic": antithetic, "--distribution": distribution,
              "--scenarios": scenarios}
     if method not in METHODS:
         raise InputError(M.UNKNOWN_METHOD.format(method=method, valid=", ".join(METHODS)))
@@ -124,13 +127,13 @@ def value(
                          dlom_term=dlom_term)
     if method == "montecarlo":
         if is_sample_file(distribution):
-            _check_options("montecarlo with a sample file", {"--paths": paths, "--seed": seed,
-                                                             "--antithetic": antithetic}, set())
+            unused = {"--paths": paths, "--seed": seed, "--antithetic": antithetic, "--scheduler": scheduler}
+            _check_options("montecarlo with a sample file", unused, set())
         return value_montecarlo(
             scenario, equity_value, volatility, _need(method, "--term T", term), _need(method, "--rate R", rate),
             paths=DEFAULT_PATHS if paths is None else paths, seed=0 if seed is None else seed,
             chunk_size=DEFAULT_CHUNK if chunk_size is None else chunk_size,
-            workers=1 if workers is None else workers, antithetic=antithetic,
+            workers=1 if workers is None else workers, scheduler=scheduler, antithetic=antithetic,
             distribution=distribution, entity=entity, progress=progress, dlom=dlom,
             dlom_volatility=dlom_volatility, dlom_term=dlom_term)
     spec = _need(method, "--scenarios FILE", scenarios)

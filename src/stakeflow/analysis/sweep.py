@@ -1,0 +1,405 @@
+"""A sweep: the same valuation at every point of a grid of assumptions (SPEC §12).
+
+An axis moves one of the value options (``equity_value``, ``volatility``, ``term``, ``rate``)
+or any number of the scenario named by a field path (``contracts[royalty].rate``,
+``entities[company].holdings[founders].shares``, a cap, ...; see
+:mod:`stakeflow.scenario.fields`), over ``LOW:HIGH:COUNT`` (evenly spaced, both ends included,
+exact) or a list of values. Points are the product of the axes, the last axis fastest.
+
+Each distinct structure (each combination of field values) is built and validated like a file
+and its payoff curve compiled once; every point is then valued by the same functions
+:func:`stakeflow.value` uses (:func:`~stakeflow.valuation.opm.opm_result`, and for Monte Carlo
+the chunked runs of :mod:`~stakeflow.valuation.simulation` and
+:func:`~stakeflow.valuation.montecarlo.montecarlo_result`), so a point of a sweep is, to the
+last bit, ``stakeflow value`` with the same inputs. Every point of a Monte Carlo sweep uses the
+same ``seed`` (common random numbers: differences between points are far less noisy than
+the values).
+
+On a Dask cluster the Monte Carlo chunks of every point share the cluster; for the OPM, each
+structure is one task (compiling its curve there and valuing its points). The numbers do not
+depend on where anything ran.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from ..scenario.errors import InputError
+from ..scenario.fields import FieldPathError, get_number, replace
+from ..scenario.models import Scenario
+from ..scenario.numbers import NumberError, parse_number
+from ..valuation import _messages as VM
+from ..valuation import parameters as P
+from ..valuation.blocks import CurveSource
+from ..valuation.cluster import cluster, cluster_failures, where
+from ..valuation.curves import PricingCurve, pricing_curve
+from ..valuation.distributions import Distribution
+from ..valuation.montecarlo import (
+    DEFAULT_CHUNK,
+    DEFAULT_PATHS,
+    check_antithetic,
+    montecarlo_result,
+    read_law,
+    run_inputs,
+)
+from ..valuation.opm import opm_result
+from ..valuation.result import ValuationResult
+from ..valuation.simulation import Run, simulate_runs
+from . import _sweep_messages as M
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from dask.distributed import Client
+
+OPTIONS = ("equity_value", "volatility", "term", "rate")
+"""The value options an axis can move (the rest of an axis's names are field paths)."""
+FLAGS = {"equity_value": "--equity-value V", "volatility": "--volatility S", "term": "--term T", "rate": "--rate R"}
+METHODS = ("opm", "montecarlo")
+MAX_POINTS = 1_000_000
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: points done (OPM) or paths simulated (Monte Carlo) of the sweep."""
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One axis of a grid: a value option or a field path, and its values (exact)."""
+
+    name: str
+    values: tuple[Fraction, ...]
+
+    @property
+    def is_field(self) -> bool:
+        return self.name not in OPTIONS
+
+
+def _number(name: str, spec: str, value: Any) -> Fraction:
+    value = value.strip() if isinstance(value, str) else value
+    try:
+        return parse_number(value)
+    except NumberError:
+        raise InputError(M.GRID_NUMBER.format(name=name, spec=spec, value=value)) from None
+
+
+def axis_values(name: str, spec: str | Sequence[Any]) -> tuple[Fraction, ...]:
+    """The values of an axis: ``"LOW:HIGH:COUNT"`` (COUNT ≥ 2 evenly spaced values, both ends
+    included, computed exactly), ``"V1,V2,..."``, or a sequence of numbers."""
+    if not isinstance(spec, str):
+        text = ",".join(map(str, spec))
+        if not spec:
+            raise InputError(M.GRID_EMPTY_VALUE.format(name=name, spec=text))
+        return tuple(_number(name, text, v) for v in spec)
+    text = spec.strip()
+    if ":" in text:
+        parts = text.split(":")
+        if len(parts) != 3:
+            raise InputError(M.GRID_RANGE.format(name=name, spec=text))
+        low, high = _number(name, text, parts[0]), _number(name, text, parts[1])
+        try:
+            count = parse_number(parts[2].strip())
+        except NumberError:
+            count = Fraction(0)
+        if count.denominator != 1 or count < 2:
+            raise InputError(M.GRID_COUNT.format(name=name, spec=text, value=parts[2].strip()))
+        n = int(count)
+        return tuple(low + (high - low) * i / (n - 1) for i in range(n))
+    items = text.split(",")
+    if any(not x.strip() for x in items):
+        raise InputError(M.GRID_EMPTY_VALUE.format(name=name, spec=text))
+    return tuple(_number(name, text, x) for x in items)
+
+
+def parse_grid(items: Sequence[str]) -> dict[str, str]:
+    """``["volatility=30%:70%:5", "term=1,3,5"]`` -> ``{"volatility": "30%:70%:5", ...}`` (the
+    command line's ``--grid NAME=SPEC``, repeated)."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, eq, spec = item.partition("=")
+        if not eq or not name.strip() or not spec.strip():
+            raise InputError(M.GRID_FORM.format(item=item))
+        if name.strip() in out:
+            raise InputError(M.GRID_TWICE.format(name=name.strip()))
+        out[name.strip()] = spec.strip()
+    return out
+
+
+def grid_axes(scenario: Scenario, grid: Mapping[str, str | Sequence[Any]] | Sequence[str]) -> tuple[Axis, ...]:
+    """The axes of ``grid`` (a mapping NAME -> SPEC, or ``NAME=SPEC`` strings), each checked to
+    name a value option or a number of ``scenario``."""
+    spec = parse_grid(grid) if not isinstance(grid, Mapping) else dict(grid)
+    if not spec:
+        raise InputError(M.NO_GRID)
+    axes = []
+    for name, values in spec.items():
+        if name not in OPTIONS:
+            _check_field(scenario, name)
+        axes.append(Axis(name, axis_values(name, values)))
+    count = 1
+    for a in axes:
+        count *= len(a.values)
+    if count > MAX_POINTS:
+        raise InputError(M.GRID_TOO_LARGE.format(count=count, most=MAX_POINTS))
+    return tuple(axes)
+
+
+def _check_field(scenario: Scenario, name: str) -> None:
+    try:
+        get_number(scenario, name)
+    except FieldPathError as exc:
+        if "is not a number" in str(exc) and not str(exc).startswith("cannot read"):
+            raise InputError(M.GRID_NOT_A_NUMBER.format(name=name, detail=exc)) from None
+        raise InputError(M.GRID_NOTHING.format(name=name, options=", ".join(OPTIONS), detail=exc)) from None
+
+
+@dataclass(frozen=True)
+class SweepPoint:
+    """One point of the grid: the axes' values there, and the valuation."""
+
+    params: dict[str, Fraction]
+    result: ValuationResult
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.result
+        doc: dict[str, Any] = {"params": {k: float(v) for k, v in self.params.items()},
+                               "equity_value": r.equity_value, "holders": dict(r.holders)}
+        if r.standard_errors is not None:
+            doc["standard_errors"] = dict(r.standard_errors)
+        doc["classes"] = dict(r.classes)
+        if r.class_standard_errors is not None:
+            doc["class_standard_errors"] = dict(r.class_standard_errors)
+        return doc
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Every point of a grid, in grid order (the last axis fastest)."""
+
+    entity: str
+    method: str
+    currency: str
+    axes: tuple[Axis, ...]
+    points: tuple[SweepPoint, ...]
+    inputs: dict[str, Any] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    where: str = "local"
+
+    @property
+    def holders(self) -> list[str]:
+        return list(self.points[0].result.holders) if self.points else []
+
+    def to_json(self) -> dict[str, Any]:
+        """SPEC §12's document: ``entity``, ``method``, ``axes`` and ``points`` (with this
+        sweep's fixed ``inputs`` besides)."""
+        return {"entity": self.entity, "method": self.method, "axes": [a.name for a in self.axes],
+                "inputs": dict(self.inputs), "points": [p.to_json() for p in self.points]}
+
+    def to_frame(self) -> pd.DataFrame:
+        """The tidy table: one row per point and holder, the axes' values, the holder's value
+        (and standard error, Monte Carlo)."""
+        import pandas as pd
+
+        rows = []
+        mc = self.method == "montecarlo"
+        for i, p in enumerate(self.points):
+            r = p.result
+            for h, v in r.holders.items():
+                row: dict[str, Any] = {"point": i, **{k: float(x) for k, x in p.params.items()}, "holder": h,
+                                       "name": self.names.get(h, h), "value": v}
+                if mc and r.standard_errors is not None:
+                    row["standard_error"] = r.standard_errors[h]
+                rows.append(row)
+        cols = ["point", *(a.name for a in self.axes), "holder", "name", "value"]
+        return pd.DataFrame(rows, columns=[*cols, "standard_error"] if mc else cols)
+
+    def _repr_html_(self) -> str:
+        caption = f"{self.entity}: {self.method} over {' × '.join(a.name for a in self.axes)}"
+        return str(self.to_frame().style.format(precision=2, thousands=",").set_caption(caption).to_html())
+
+
+@dataclass(frozen=True)
+class _Point:
+    params: dict[str, Fraction]
+    structure: int
+    options: dict[str, Any]
+
+
+def _points(axes: Sequence[Axis]) -> tuple[list[_Point], list[dict[str, Fraction]]]:
+    """Every point in grid order, and the distinct structures (field values) they use."""
+    structures: dict[tuple[Fraction, ...], int] = {}
+    fields: list[dict[str, Fraction]] = []
+    out = []
+    for combo in itertools.product(*(a.values for a in axes)):
+        params = {a.name: v for a, v in zip(axes, combo, strict=True)}
+        key = tuple(v for a, v in zip(axes, combo, strict=True) if a.is_field)
+        if key not in structures:
+            structures[key] = len(fields)
+            fields.append({a.name: v for a, v in zip(axes, combo, strict=True) if a.is_field})
+        out.append(_Point(params, structures[key], {k: float(v) for k, v in params.items() if k in OPTIONS}))
+    return out, fields
+
+
+def _structure(scenario: Scenario, values: Mapping[str, Fraction]) -> Scenario:
+    sc = scenario
+    for path, v in values.items():
+        sc = replace(sc, path, v)
+    return sc
+
+
+def _opm_task(scenario: Scenario, entity: str | None, markets: Sequence[P.MarketInputs]) -> list[ValuationResult]:
+    """One structure's points by the OPM (a unit of work): its curve compiled once."""
+    pc = pricing_curve(scenario, entity)
+    return [opm_result(pc, m) for m in markets]
+
+
+def sweep(
+    scenario: Scenario,
+    method: str = "opm",
+    grid: Mapping[str, str | Sequence[Any]] | Sequence[str] = (),
+    *,
+    equity_value: Any = None,
+    volatility: Any = None,
+    term: Any = None,
+    rate: Any = None,
+    paths: Any = None,
+    seed: Any = None,
+    chunk_size: Any = None,
+    antithetic: bool = False,
+    entity: str | None = None,
+    scheduler: str | None = None,
+    workers: Any = None,
+    client: Client | None = None,
+    progress: Progress | None = None,
+) -> Sweep:
+    """Value ``scenario`` by ``method`` (``"opm"`` or ``"montecarlo"``) at every point of ``grid``.
+
+    ``grid`` maps each axis (a value option or a field path) to ``"LOW:HIGH:COUNT"``, ``"V1,V2"``
+    or a list of numbers; the options not on an axis are given as for :func:`stakeflow.value`.
+    The work runs here, on a local Dask cluster of ``workers`` processes, on the scheduler at
+    ``scheduler`` or on an open ``client``, with the same numbers to the last bit.
+
+    >>> import stakeflow as sf                                                  # doctest: +SKIP
+    >>> s = sf.sweep(sf.load("examples/seed.yaml"), "opm", {"volatility": "30%:90%:7"},
+    ...              equity_value="12M", term=3, rate="4%")                     # doctest: +SKIP
+    >>> s.to_frame()                                                            # doctest: +SKIP
+    """
+    if method not in METHODS:
+        raise InputError(M.METHOD.format(method=method))
+    axes = grid_axes(scenario, grid)
+    given = {"equity_value": equity_value, "volatility": volatility, "term": term, "rate": rate}
+    moved = {a.name for a in axes}
+    for name, val in given.items():
+        if val is None and name not in moved:
+            raise InputError(M.NEEDS.format(method=method, flag=FLAGS[name], name=name))
+    if method == "opm":
+        for flag, val in (("--paths", paths), ("--seed", seed), ("--chunk-size", chunk_size),
+                          ("--antithetic", antithetic)):
+            if val is not None and val is not False:
+                raise InputError(M.NOT_WITH_OPM.format(option=flag))
+    w = P.whole(workers, VM.WORKERS, 1) if workers is not None else None
+    points, field_values = _points(axes)
+    scenarios = [_structure(scenario, f) for f in field_values]
+    settings = [{k: p.options.get(k, given[k]) for k in OPTIONS} for p in points]
+    fixed: dict[str, Any] = {k: float(P.number(v, k.replace("_", " "))) for k, v in given.items()
+                             if v is not None and k not in moved}
+    # Everything is read and checked before a cluster is started or reached.
+    if method == "opm":
+        markets = [P.MarketInputs.read(*o.values()) for o in settings]
+        with cluster(scheduler, w) if client is None else nullcontext(client) as here:
+            results = _opm(scenarios, entity, points, markets, here, progress)
+            ran = where(here)
+        inputs = fixed
+    else:
+        mc = _MonteCarlo.read(settings, paths, seed, chunk_size, antithetic)
+        curves = [pricing_curve(sc, entity) for sc in scenarios]
+        with cluster(scheduler, w) if client is None else nullcontext(client) as here:
+            results = mc.run(curves, [p.structure for p in points], here, progress)
+            ran = where(here)
+        inputs = {"paths": mc.paths, "seed": mc.seed, "antithetic": antithetic, **fixed}
+    first = results[0]
+    return Sweep(first.entity, method, first.currency, axes,
+                 tuple(SweepPoint(p.params, res) for p, res in zip(points, results, strict=True)),
+                 inputs, dict(first.names), ran)
+
+
+@dataclass(frozen=True)
+class _MonteCarlo:
+    """A Monte Carlo sweep's settings, read once: each point's law, term and rate."""
+
+    laws: tuple[tuple[Distribution, float, float], ...]
+    paths: int
+    seed: int
+    chunk: int
+    antithetic: bool
+
+    @classmethod
+    def read(cls, settings: Sequence[Mapping[str, Any]], paths: Any, seed: Any, chunk_size: Any,
+             antithetic: bool) -> _MonteCarlo:
+        n = P.whole(DEFAULT_PATHS if paths is None else paths, VM.PATHS, 1)
+        laws = []
+        for o in settings:
+            t, r = P.term(o["term"]), P.rate(o["rate"])
+            law = read_law(o["equity_value"], o["volatility"], t, r)
+            assert isinstance(law, Distribution)
+            check_antithetic(law, antithetic, n)
+            laws.append((law, t, r))
+        return cls(tuple(laws), n, P.whole(0 if seed is None else seed, VM.SEED, 0),
+                   P.whole(DEFAULT_CHUNK if chunk_size is None else chunk_size, VM.CHUNK, 1), antithetic)
+
+    def run(self, curves: Sequence[PricingCurve], structures: Sequence[int], client: Client | None,
+            progress: Progress | None) -> list[ValuationResult]:
+        """Every point's valuation: all points' chunks on one cluster, each point's merged in
+        block order, then read off as :func:`stakeflow.value` reads one run."""
+        runs = [Run(s, law, self.paths, self.seed, self.antithetic)
+                for s, (law, _, _) in zip(structures, self.laws, strict=True)]
+        total, done = self.paths * len(runs), 0
+
+        def step(m: int) -> None:
+            nonlocal done
+            done += m
+            if progress is not None:
+                progress(done, total)
+
+        moments = simulate_runs([CurveSource(pc.curve) for pc in curves], runs, chunk_size=self.chunk, client=client,
+                                progress=step)
+        return [montecarlo_result(curves[s], law, mom, t, r,
+                                  run_inputs(law, t, r, self.paths, self.seed, self.antithetic))
+                for s, (law, t, r), mom in zip(structures, self.laws, moments, strict=True)]
+
+
+def _opm(scenarios: Sequence[Scenario], entity: str | None, points: Sequence[_Point],
+         markets: Sequence[P.MarketInputs], client: Client | None, progress: Progress | None) -> list[ValuationResult]:
+    by_structure: list[list[int]] = [[] for _ in scenarios]
+    for i, p in enumerate(points):
+        by_structure[p.structure].append(i)
+    results: list[ValuationResult | None] = [None] * len(points)
+    done = 0
+
+    def keep(s: int, values: list[ValuationResult]) -> None:
+        nonlocal done
+        for i, res in zip(by_structure[s], values, strict=True):
+            results[i] = res
+        done += len(values)
+        if progress is not None:
+            progress(done, len(points))
+
+    if client is None:
+        for s, sc in enumerate(scenarios):
+            keep(s, _opm_task(sc, entity, [markets[i] for i in by_structure[s]]))
+    else:
+        from dask.distributed import as_completed
+
+        with cluster_failures(client):
+            futures = {client.submit(_opm_task, sc, entity, [markets[i] for i in by_structure[s]], pure=False): s
+                       for s, sc in enumerate(scenarios)}
+            for fut in as_completed(list(futures), loop=client.loop):
+                keep(futures[fut], fut.result())
+                fut.release()
+    return [r for r in results if r is not None]
+
+
+__all__ = ["OPTIONS", "Axis", "Sweep", "SweepPoint", "axis_values", "grid_axes", "parse_grid", "sweep"]
