@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr, field_validator, model_validator
 
 from . import _messages as M
 
-Number = str | float
+Number = StrictStr | StrictFloat | StrictInt
 """An option's value: a JSON number, or a string in any spelling the option accepts ("30M", "60%")."""
 
 NAME_MOST = 200
@@ -41,6 +41,13 @@ class SaveScenario(_Strict):
     text: str = Field(description="The new text, kept byte for byte.")
     revision: int = Field(description="The revision this text was made from: it must be the current one.")
     name: str | None = Field(default=None, description="A new name (default: the name is kept).")
+
+    @field_validator("revision", mode="before")
+    @classmethod
+    def _whole(cls, v: object) -> object:
+        if isinstance(v, bool) or not isinstance(v, int | str):
+            raise ValueError("must be a whole number")
+        return v
 
 
 class Entry(BaseModel):
@@ -89,7 +96,7 @@ class _Ask(_Strict):
     """The scenario: its text, or a saved one's id (its current revision)."""
 
     scenario: str | None = Field(default=None, description="The scenario file's text (YAML or JSON).")
-    scenario_id: int | str | None = Field(default=None, description="Id of a scenario in the library.")
+    scenario_id: StrictInt | StrictStr | None = Field(default=None, description="Id of a scenario in the library.")
 
     @model_validator(mode="after")
     def _one_source(self) -> _Ask:
@@ -139,9 +146,9 @@ class AskValue(_Ask):
 
 class AskCompare(_Strict):
     before: str | None = Field(default=None, description="The structure before (text).")
-    before_id: int | str | None = None
+    before_id: StrictInt | StrictStr | None = None
     after: str | None = Field(default=None, description="The structure after (text).")
-    after_id: int | str | None = None
+    after_id: StrictInt | StrictStr | None = None
     map: dict[str, str] | None = Field(default=None, description="Parties renamed: {before_id: after_id}.")
     paths: Number | None = Field(default=None, description="Simulated paths (default 20,000).")
     seed: Number | None = None
