@@ -26,8 +26,8 @@ def test_every_page_escapes_every_name(client: TestClient) -> None:
         assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/plotly.js" defer>',
                                                       '<script src="/static/app.js" defer>',
                                                       '<script type="application/json" id="page-data">'], path
-        assert "&lt;script&gt;window.__xss=&#39;library&#39;" in html or path == "/compare" and \
-            "&lt;script&gt;" in html, path
+        assert "&lt;script&gt;window.__xss=&#39;library&#39;" in html or (path == "/compare" and \
+            "&lt;script&gt;" in html), path
     # The editor shows the text as it is, escaped inside the text area.
     html = client.get(f"/scenarios/{sid}/edit").text
     assert "&lt;img src=x onerror=\\&#34;window.__xss=&#39;holder&#39;\\&#34;&gt;Founders" in html
