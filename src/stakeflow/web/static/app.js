@@ -194,6 +194,7 @@ function explorePage() {
     render(r.doc.holders, x, true);
     breakdown(r.doc);
     $("#ledger").replaceChildren();
+    $("#ledger").hidden = true;
     const xl = $("#dl-xlsx");
     if (xl) xl.href = `/scenarios/${DATA.id}/download/xlsx?exit=${encodeURIComponent(exitText)}&entity=${encodeURIComponent(entitySel.value)}`;
   }
@@ -229,6 +230,7 @@ function explorePage() {
     const rows = r.doc.steps.map((s) => el("tr", {}, el("td", { text: nameOf(names, s.entity) }),
       el("td", { text: s.kind.replace(/_/g, " ") }), el("td", { text: s.text }),
       el("td", { class: "num", text: s.amount === null ? "" : (s.kind === "residual" ? s.amount.toFixed(6) + " /sh" : money(s.amount)) })));
+    $("#ledger").hidden = false;
     $("#ledger").replaceChildren(el("h2", { text: "Every step at " + currency + " " + money(r.doc.exit_value) }),
       el("div", { class: "scroll" }, el("table", { class: "wide", id: "ledger-table" },
         el("thead", {}, el("tr", {}, el("th", { text: "entity" }), el("th", { text: "step" }), el("th", { text: "what" }),
@@ -242,7 +244,7 @@ function explorePage() {
     const end = curveAt(curve, top);
     const traces = Object.keys(curve.holders).map((h) => ({
       x: xs, y: xs.map((x, i) => (i < xs.length - 1 ? curve.holders[h].values[i] : end[h])),
-      name: nameOf(names, h), mode: "lines", type: "scatter", line: { width: 2 },
+      name: plain(nameOf(names, h)), mode: "lines", type: "scatter", line: { width: 2 },
       hovertemplate: "%{fullData.name}<br>exit %{x:,.0f}<br>payout %{y:,.0f}<extra></extra>",
     }));
     const many = traces.length > 12;
@@ -291,6 +293,17 @@ function explorePage() {
 // --- editor and revisions -----------------------------------------------------------------
 const LINE = 18, PAD = 6;
 
+function withoutPath(message) {
+  // "entities[0].classes[5].seniorty: unknown key ..." -> "unknown key ..." (the line says where)
+  const m = /^[A-Za-z_][\w.\[\]]*: (.*)$/.exec(message);
+  return m ? m[1] : message;
+}
+
+function plain(text) {
+  // Plotly reads a few HTML-like tags in labels; names are shown as written.
+  return String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
 function editorPage() {
   const ta = $("#editor"), gutter = $("#gutter"), marks = $("#marks");
   let problems = new Map(); // line -> messages
@@ -308,7 +321,7 @@ function editorPage() {
     gutter.replaceChildren(...rows);
     const notes = [el("div", { style: `position:static;height:${n * LINE + 2 * PAD + 40}px` })];
     for (const [line, msgs] of problems) {
-      notes.push(el("div", { class: "mark", "data-line": line, title: msgs.join("\n"), style: `top:${PAD + (line - 1) * LINE}px`, text: "◀ " + msgs.join(" · ") }));
+      notes.push(el("div", { class: "mark", "data-line": line, title: msgs.join("\n"), style: `top:${PAD + (line - 1) * LINE}px`, text: "◀ " + msgs.map(withoutPath).join(" · ") }));
     }
     marks.replaceChildren(...notes);
     sync();
@@ -404,7 +417,7 @@ function editorPage() {
     const r = await api("GET", `/api/scenarios/${DATA.id}/revisions`);
     if (r.status !== 200) return;
     const rows = r.doc.revisions.slice().reverse().map((v) => el("tr", { class: v.revision === DATA.revision ? "current" : null, "data-revision": v.revision },
-      el("td", { class: "num", text: v.revision }), el("td", { text: v.name }), el("td", { class: "small", text: v.saved.replace("T", " ") }),
+      el("td", { class: "num", text: v.revision }), el("td", { text: v.name }), el("td", { class: "small nowrap", text: v.saved.replace("T", " ").slice(0, 16) }),
       el("td", {}, el("button", { type: "button", class: "link diff-button", text: "changes", onclick: () => showDiff(v.revision) }),
         v.revision === DATA.revision ? "" : el("button", { type: "button", class: "link restore-button", text: "restore", onclick: () => restore(v.revision) }))));
     fillBody($("#revisions tbody"), rows);
@@ -539,7 +552,7 @@ function comparePage() {
       if (window.Plotly) {
         const sorted = parties.slice().sort((a, b) => a[1].change - b[1].change);
         Plotly.newPlot("transfer-chart", [{
-          type: "bar", orientation: "h", y: sorted.map(([p]) => nameOf(names, p)), x: sorted.map(([, t]) => t.change),
+          type: "bar", orientation: "h", y: sorted.map(([p]) => plain(nameOf(names, p))), x: sorted.map(([, t]) => t.change),
           error_x: { type: "data", array: sorted.map(([, t]) => 2 * t.change_standard_error), visible: true },
           marker: { color: sorted.map(([, t]) => (t.change >= 0 ? "#1e7b3c" : "#a93226")) },
           hovertemplate: "%{y}: %{x:,.0f}<extra></extra>",
