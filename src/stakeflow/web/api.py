@@ -283,61 +283,36 @@ class Api:
                                          f"revision {old['revision']}", f"revision {new['revision']}")
             return JSONResponse({"revision": new["revision"], "against": old["revision"], "diff": "".join(lines)})
 
-        async def ask_and_run(request: Request, model: type[BaseModel], job: str, extra: dict[str, Any] | None = None,
-                              progress_key: str | None = None) -> Response:
-            ask = await read_body(request, model)
-            assert isinstance(ask, S._Ask)
-            text = await self.text_of(ask.scenario, ask.scenario_id)
-            return await self.compute(request, job, {"text": text, **ask.options(), **(extra or {})}, [text],
-                                      progress_key)
+        def computing(job: str, model: type[S._Ask], answer: type[BaseModel], says: str, doc: str) -> None:
+            """A POST endpoint that runs ``jobs.job`` on the scenario and options of ``model``."""
+            async def endpoint(request: Request) -> Response:
+                ask = await read_body(request, model)
+                text = await self.text_of(ask.scenario, ask.scenario_id)
+                return await self.compute(request, job, {"text": text, **ask.options()}, [text])
 
-        @r.post("/validate", openapi_extra=body_doc(S.AskValidate),
-                responses={200: _doc(S.Valid, "The text is a valid scenario."), **HEAVY})
-        async def validate(request: Request) -> Response:
-            """Check a text with the command line's validator (``stakeflow validate``)."""
-            return await ask_and_run(request, S.AskValidate, "validate")
+            r.add_api_route("/" + job.replace("_", "/"), endpoint, methods=["POST"], openapi_extra=body_doc(model),
+                            responses={200: _doc(answer, says), **HEAVY}, name=job, description=doc,
+                            summary=job.replace("_", " ").capitalize())
 
-        @r.post("/waterfall", openapi_extra=body_doc(S.AskWaterfall),
-                responses={200: _doc(S.WaterfallDoc, "SPEC §7's document."), **HEAVY})
-        async def waterfall(request: Request) -> Response:
-            """Who receives what at one exit (``stakeflow waterfall --json``)."""
-            return await ask_and_run(request, S.AskWaterfall, "waterfall")
-
-        @r.post("/explain", openapi_extra=body_doc(S.AskWaterfall),
-                responses={200: _doc(S.ExplainDoc, "The waterfall with its ledger."), **HEAVY})
-        async def explain(request: Request) -> Response:
-            """Every step of the distribution (``stakeflow explain --json``)."""
-            return await ask_and_run(request, S.AskWaterfall, "explain")
-
-        @r.post("/breakpoints", openapi_extra=body_doc(S.AskBreakpoints),
-                responses={200: _doc(S.BreakpointsDoc, "SPEC §7's document."), **HEAVY})
-        async def breakpoints(request: Request) -> Response:
-            """The exact payoff curve (``stakeflow breakpoints --json``)."""
-            return await ask_and_run(request, S.AskBreakpoints, "breakpoints")
-
-        @r.post("/explorer", openapi_extra=body_doc(S.AskBreakpoints),
-                responses={200: _doc(S.ExplorerDoc, "The payoff curve, names and the slider's range."), **HEAVY})
-        async def explorer(request: Request) -> Response:
-            """What the waterfall explorer evaluates in the page while the slider moves."""
-            return await ask_and_run(request, S.AskBreakpoints, "explorer")
-
-        @r.post("/outline", openapi_extra=body_doc(S.AskValidate),
-                responses={200: _doc(S.Outline, "Names, entities and defaults."), **HEAVY})
-        async def outline(request: Request) -> Response:
-            """Names of every id, the entities that distribute, the default entity and exit."""
-            return await ask_and_run(request, S.AskValidate, "outline")
-
-        @r.post("/control", openapi_extra=body_doc(S.AskControl),
-                responses={200: _doc(S.ControlDoc, "SPEC §7's document."), **HEAVY})
-        async def control(request: Request) -> Response:
-            """Who controls each entity (``stakeflow control --json``)."""
-            return await ask_and_run(request, S.AskControl, "control")
-
-        @r.post("/control/view", openapi_extra=body_doc(S.AskControl),
-                responses={200: _doc(S.ControlView, "Control with chains, names and the diagram."), **HEAVY})
-        async def control_view(request: Request) -> Response:
-            """The control page's data: findings, chains, weights and the diagram (plotly JSON)."""
-            return await ask_and_run(request, S.AskControl, "control_view")
+        for job, model, answer, says, doc in (
+            ("validate", S.AskValidate, S.Valid, "The text is a valid scenario.",
+             "Check a text with the command line's validator (`stakeflow validate`)."),
+            ("waterfall", S.AskWaterfall, S.WaterfallDoc, "SPEC §7's document.",
+             "Who receives what at one exit (`stakeflow waterfall --json`)."),
+            ("explain", S.AskWaterfall, S.ExplainDoc, "The waterfall with its ledger.",
+             "Every step of the distribution (`stakeflow explain --json`)."),
+            ("breakpoints", S.AskBreakpoints, S.BreakpointsDoc, "SPEC §7's document.",
+             "The exact payoff curve (`stakeflow breakpoints --json`)."),
+            ("explorer", S.AskBreakpoints, S.ExplorerDoc, "The payoff curve, names and the slider's range.",
+             "What the waterfall explorer evaluates in the page while the slider moves."),
+            ("outline", S.AskValidate, S.Outline, "Names, entities and defaults.",
+             "Names of every id, the entities that distribute, the default entity and exit."),
+            ("control", S.AskControl, S.ControlDoc, "SPEC §7's document.",
+             "Who controls each entity (`stakeflow control --json`)."),
+            ("control_view", S.AskControl, S.ControlView, "Control with chains, names and the diagram.",
+             "The control page's data: findings, chains, weights and the diagram (plotly JSON)."),
+        ):
+            computing(job, model, answer, says, doc)
 
         @r.post("/value", openapi_extra=body_doc(S.AskValue),
                 responses={200: _doc(S.ValueDoc, "SPEC §7's document."), **HEAVY})
