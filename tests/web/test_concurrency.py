@@ -38,3 +38,26 @@ def test_twenty_simultaneous_saves_on_one_revision(live: LiveServer) -> None:
         assert [v["revision"] for v in revs] == [1, 2]
         assert c.get(f"/api/scenarios/{sid}").json()["text"] == GUST + f"# editor {winner}\n"
         assert c.get(f"/api/scenarios/{sid}/revisions/1").json()["text"] == GUST
+
+
+def test_monte_carlo_reports_its_progress(live: LiveServer) -> None:
+    venture = (ROOT / "examples" / "venture_stacked.yaml").read_text()
+    body = {"scenario": venture, "method": "montecarlo", "equity_value": "250M", "volatility": "60%", "term": 3,
+            "rate": "4%", "paths": "4M", "seed": 1}
+    answer: list[httpx.Response] = []
+
+    def run() -> None:
+        with httpx.Client(base_url=live.url, timeout=60) as c:
+            answer.append(c.post("/api/value", json=body, headers={"X-Progress-Key": "k1"}))
+
+    t = threading.Thread(target=run)
+    t.start()
+    seen = []
+    with httpx.Client(base_url=live.url) as c:
+        while t.is_alive():
+            seen.append(c.get("/api/progress/k1").json()["done"])
+    t.join()
+    assert answer[0].status_code == 200
+    partial = [n for n in seen if 0 < n < 4_000_000]
+    assert partial, seen[-5:]
+    assert partial == sorted(partial)  # paths done only grow
