@@ -278,6 +278,7 @@ function explorePage() {
   }
 
   slider.addEventListener("input", () => {
+    seq++; // an answer for an earlier position must not move the slider back
     const x = Number(slider.value);
     box.value = short(x);
     showApprox(x);
