@@ -12,7 +12,9 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -65,22 +67,31 @@ def test_max_paths_is_422() -> None:
         assert r.status_code == 422 and "--max-paths" in r.json()["errors"][0]
 
 
+@contextmanager
+def watching(workers: Any) -> Iterator[set[Any]]:
+    """Every worker process seen while the block runs."""
+    seen: set[Any] = set()
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            seen.update(w for w in list(workers._all) if hasattr(w, "proc"))
+            time.sleep(0.01)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        yield seen
+    finally:
+        done.set()
+        watcher.join()
+
+
 def test_work_past_the_time_limit_is_stopped_with_503() -> None:
     with make_client(time_limit=1.0) as c:
         workers = c.app.app.state.workers  # type: ignore[attr-defined]
-        seen: set[object] = set()
-        done = threading.Event()
-
-        def watch() -> None:
-            while not done.is_set():
-                seen.update(w for w in list(workers._all) if hasattr(w, "proc"))
-                time.sleep(0.01)
-
-        watcher = threading.Thread(target=watch)
-        watcher.start()
-        r = c.post("/api/value", json={"scenario": VENTURE, **MONTE_CARLO, "paths": "10M"})
-        done.set()
-        watcher.join()
+        with watching(workers) as seen:
+            r = c.post("/api/value", json={"scenario": VENTURE, **MONTE_CARLO, "paths": "10M"})
         assert r.status_code == 503
         assert r.json() == {"errors": ["error: the computation took longer than this server's limit of 1 s "
                                        "(--time-limit) and was stopped"]}
@@ -229,3 +240,19 @@ def test_sigterm_stops_the_server(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_work_stops_when_the_client_goes_away(tmp_path: Path) -> None:
+    with LiveServer(tmp_path / "lib.db", seed_examples=False, time_limit=120) as srv:
+        workers = srv.app.app.state.workers  # type: ignore[attr-defined]
+        with watching(workers) as seen, pytest.raises(httpx.ReadTimeout), \
+                httpx.Client(base_url=srv.url, timeout=1.5) as c:
+            c.post("/api/value", json={"scenario": VENTURE, **MONTE_CARLO, "paths": "10M"})
+        assert seen
+        # The client has gone: within a few polls of the connection its worker is killed, long
+        # before the computation (tens of seconds) or the time limit (two minutes) would end.
+        deadline = time.monotonic() + 10
+        while any(w.proc.is_alive() for w in seen if w not in workers._idle.queue):
+            assert time.monotonic() < deadline, "the computation went on after its client left"
+            time.sleep(0.1)
+        assert [w for w in seen if w not in workers._all]  # killed, and gone from the pool
