@@ -269,3 +269,11 @@ def test_html_in_names_never_runs(tab: Page, server: dict[str, Any]) -> None:
     page.wait_for_selector("#ledger-table tbody tr")
     assert page.evaluate("() => window.__xss") is None
     assert tab.dialogs == []
+
+
+def test_the_api_documentation_works_offline(tab: Page, server: dict[str, Any]) -> None:
+    page = tab.page
+    page.goto(server["url"] + "/docs")
+    page.wait_for_selector(".swagger-ui .opblock")
+    text = page.inner_text(".swagger-ui")
+    assert "/api/waterfall" in text and "/api/scenarios/{scenario_id}" in text

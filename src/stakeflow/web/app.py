@@ -4,7 +4,7 @@ valuation, comparison and control, and the JSON API of SPEC §11 underneath them
 Run it with ``stakeflow serve``. Thin: pages are HTML shells whose scripts call the JSON API,
 and the API calls the same library functions as the command line, in worker processes that
 the server stops at its time limit (:mod:`.worker`). Every script, style and font is served by
-the app itself (plotly from the plotly package, Swagger UI and ReDoc from fastapi-offline): it
+the app itself (plotly from the plotly package, Swagger UI from fastapi-offline): it
 works without a network and loads nothing from other hosts.
 """
 
@@ -82,7 +82,7 @@ def create_app(database: str = "sqlite://", seed_examples: bool = True, *, host:
     app = FastAPIOffline(title="stakeflow", version="1",
                          description="Exact waterfalls, payoff curves, valuation and control of capital structures "
                                      "(SPEC §11). Every error answer is `{\"errors\": [\"error: ...\"]}`.",
-                         lifespan=lifespan, static_url="/static/docs")
+                         lifespan=lifespan, static_url="/static/docs", redoc_url=None)
     app.state.store = store
     app.state.api = api
     app.state.workers = workers

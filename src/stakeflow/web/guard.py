@@ -22,9 +22,9 @@ CHANGES = {"POST", "PUT", "PATCH", "DELETE"}
 _PAGES_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
               "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; "
               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-# Swagger UI and ReDoc (served from the installed fastapi-offline package) start with an inline script.
+# Swagger UI (served from the installed fastapi-offline package) starts with an inline script.
 _DOCS_CSP = _PAGES_CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
-_DOCS = ("/docs", "/redoc")
+_DOCS = ("/docs",)
 
 
 def allowed_hosts(host: str, port: int) -> set[str]:
