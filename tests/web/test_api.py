@@ -332,3 +332,18 @@ def test_library_persists_and_an_older_library_is_upgraded(tmp_path: Path) -> No
     store.close()
     again = Store(f"sqlite:///{db}")
     assert [(e.id, e.revision) for e in again.all()] == [(7, 2)]
+
+
+def test_the_html_report_of_a_restructuring(client: TestClient) -> None:
+    before = save(client, (ROOT / "examples/openai/capped_profit_2025.yaml").read_text(), "before")
+    after = save(client, (ROOT / "examples/openai/pbc_2025.yaml").read_text(), "after")
+    mapping = "openai_nonprofit=openai_foundation,other_investors=employees_and_investors"
+    r = client.get("/compare/report", params={"before_id": before, "after_id": after, "map": mapping,
+                                              "paths": "2000", "seed": "3"})
+    assert r.status_code == 200, r.text[:300]
+    assert r.headers["content-disposition"] == 'attachment; filename="stakeflow-report.html"'
+    assert r.text.lstrip().lower().startswith("<!doctype html") and "OpenAI Foundation" in r.text
+    r = client.get("/compare/report", params={"before_id": before, "after_id": after, "map": "nobody=x"})
+    assert r.status_code == 422 and r.json()["errors"][0].startswith("error: --map")
+    r = client.get("/compare/report", params={"before_id": 999, "after_id": after})
+    assert r.status_code == 404

@@ -242,6 +242,10 @@ def test_compare_two_scenarios(tab: Page, server: dict[str, Any]) -> None:
     text = page.inner_text("#transfer")
     assert "Microsoft" in text and "OpenAI Foundation" in text
     page.wait_for_selector("#transfer-chart .main-svg")
+    with page.expect_download() as download:
+        page.click("#report")
+    report = Path(download.value.path()).read_text()
+    assert "OpenAI Foundation" in report and "Microsoft" in report
 
 
 def test_control_page(tab: Page, server: dict[str, Any]) -> None:

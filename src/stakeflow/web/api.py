@@ -28,6 +28,8 @@ from .worker import Done, Failed, Workers
 Model = TypeVar("Model", bound=BaseModel)
 
 COMPARE_PATHS = 20_000
+CACHED_MOST = 250_000
+"""Largest answer kept in the cache of recent answers (a report is megabytes)."""
 
 
 class ApiError(Exception):
@@ -117,7 +119,8 @@ async def read_body(request: Request, model: type[Model]) -> Model:
     return ask
 
 
-def _paths(value: Any, most: int, default: int) -> int:
+def paths_within(value: Any, most: int, default: int) -> int:
+    """A ``paths`` option, refused (422) above the server's ``--max-paths``."""
     n = default if value is None else P.whole(value, VM.PATHS, 1)
     if n > most:
         raise ApiError(422, [M.MAX_PATHS.format(paths=n, most=most)])
@@ -166,7 +169,7 @@ class Api:
             assert isinstance(out, Done)
             body = out.doc.encode() if isinstance(out.doc, str) else out.doc
         status = out.status if isinstance(out, Failed) else 200
-        if status in (200, 422):
+        if status in (200, 422) and len(body) < CACHED_MOST:
             self._cache[key] = (status, body)
             if len(self._cache) > 256:
                 self._cache.popitem(last=False)
@@ -322,7 +325,7 @@ class Api:
             """Value every holder and class (``stakeflow value --json``): OPM, backsolve or Monte Carlo."""
             ask = await read_body(request, S.AskValue)
             if (ask.method or "opm") == "montecarlo" or ask.paths is not None:
-                _paths(ask.paths, self.max_paths, 1_000_000)
+                paths_within(ask.paths, self.max_paths, 1_000_000)
             text = await self.text_of(ask.scenario, ask.scenario_id)
             return await self.compute(request, "value", {"text": text, "options": ask.options()}, [text],
                                       x_progress_key)
@@ -334,7 +337,7 @@ class Api:
                           ) -> Response:
             """Value every party under two structures on the same paths (``stakeflow compare --json``)."""
             ask = await read_body(request, S.AskCompare)
-            paths = _paths(ask.paths, self.max_paths, COMPARE_PATHS)
+            paths = paths_within(ask.paths, self.max_paths, COMPARE_PATHS)
             if paths < 2:
                 raise ApiError(422, [f"error: {RM.PATHS.format(least=2, value=ask.paths)}"])
             seed = 0 if ask.seed is None else P.whole(ask.seed, RM.SEED, 0)

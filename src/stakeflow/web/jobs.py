@@ -179,6 +179,17 @@ def compare(before: str, after: str, mapping: dict[str, str], paths: int, seed: 
     return {**res.to_json(), "names": dict(res.names), "currency": res.currency}
 
 
+def report(before: str, after: str, mapping: dict[str, str], paths: int, seed: int) -> str:
+    """The HTML report of ``stakeflow run BEFORE AFTER`` (one file, plotly inside), with a
+    sensitivity analysis on a tenth of the paths."""
+    from ..analysis.restructuring import analyze
+    from ..io.report import render
+
+    r = analyze(scenario(before), scenario(after), mapping=mapping, paths=paths,
+                sensitivity_paths=max(1_000, paths // 10), seed=seed)
+    return render(r)
+
+
 def download_json(text: str) -> str:
     """The scenario as JSON: the same tree as its YAML, numbers written exactly as they were
     spelled (as strings where JSON would round them), comments dropped."""

@@ -14,7 +14,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from .api import Api, ApiError
+from ..analysis import _restructuring_messages as RM
+from ..analysis.compare import parse_mapping
+from ..valuation.parameters import whole
+from .api import COMPARE_PATHS, Api, ApiError, paths_within
 from .store import Saved, as_id
 
 _HERE = Path(__file__).parent
@@ -110,6 +113,20 @@ def pages_router(api: Api) -> APIRouter:
         else:
             raise ApiError(404, [f"error: no download {kind!r} (text, json or xlsx)"])
         return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @r.get("/compare/report")
+    async def report(before_id: str, after_id: str, map: str = "", paths: str = "20000", seed: str = "0") -> Response:
+        """The HTML report of the restructuring from one saved structure to another (``stakeflow run``)."""
+        before = await api.text_of(None, before_id)
+        after = await api.text_of(None, after_id)
+        n = paths_within(paths, api.max_paths, COMPARE_PATHS)
+        kwargs = {"before": before, "after": after, "mapping": parse_mapping([map]), "paths": n,
+                  "seed": whole(seed, RM.SEED, 0)}
+        resp = await api.compute(None, "report", kwargs, [before, after])
+        if resp.status_code != 200:
+            return resp
+        return Response(bytes(resp.body), media_type="text/html",
+                        headers={"Content-Disposition": 'attachment; filename="stakeflow-report.html"'})
 
     return r
 

@@ -544,6 +544,10 @@ function comparePage() {
       if (r.status !== 200) { showErrors($("#compare-errors"), r.doc.errors); return; }
       showErrors($("#compare-errors"), []);
       const d = r.doc, names = d.names;
+      const q = new URLSearchParams({ before_id: body.before_id, after_id: body.after_id, paths: body.paths, seed: body.seed,
+        map: Object.entries(map).map(([a, b]) => a + "=" + b).join(",") });
+      $("#report").href = "/compare/report?" + q.toString();
+      $("#report-link").hidden = false;
       $("#compare-summary").textContent = `${d.before.name} → ${d.after.name} (${d.currency}; ${money0(d.paths)} paths, seed ${d.seed})`;
       const parties = Object.entries(d.parties);
       fillBody($("#transfer tbody"), parties.map(([p, t]) => el("tr", { "data-party": p },
