@@ -281,3 +281,29 @@ def test_the_api_documentation_works_offline(tab: Page, server: dict[str, Any]) 
     page.wait_for_selector(".swagger-ui .opblock")
     text = page.inner_text(".swagger-ui")
     assert "/api/waterfall" in text and "/api/scenarios/{scenario_id}" in text
+
+
+def test_layouts_fit_a_laptop_screen(tab: Page, server: dict[str, Any]) -> None:
+    """Every page of the OpenAI example and of a generated table with about 30 holders and 40
+    classes fits 1,366 px: nothing scrolls sideways."""
+    import sys
+
+    import yaml
+
+    sys.path.insert(0, str(ROOT / "tests" / "engine"))
+    from large_tables import late_stage
+
+    doc = late_stage(7, series=14, strikes=20, warrants=5, holders=33)
+    doc["name"] = "Generated late-stage table"
+    with httpx.Client(base_url=server["url"], timeout=60) as c:
+        large = c.post("/api/scenarios", json={"name": "", "text": yaml.safe_dump(doc, sort_keys=False)}).json()["id"]
+    page = tab.page
+    for sid in (server["ids"]["after"], large):
+        for path, ready in (("", "#exactness.exact"), ("/edit", "#revisions tbody tr"), ("/value", "#run-value"),
+                            ("/control", "#control-chart .main-svg")):
+            page.goto(f"{server['url']}/scenarios/{sid}{path}")
+            page.wait_for_selector(ready)
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= 1366, (sid, path)
+        page.goto(f"{server['url']}/scenarios/{sid}")
+        page.wait_for_selector("#payoff-chart .main-svg")
+    assert page.locator("#payouts tbody tr").count() >= 28
