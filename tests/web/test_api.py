@@ -347,3 +347,19 @@ def test_the_html_report_of_a_restructuring(client: TestClient) -> None:
     assert r.status_code == 422 and r.json()["errors"][0].startswith("error: --map")
     r = client.get("/compare/report", params={"before_id": 999, "after_id": after})
     assert r.status_code == 404
+
+
+@pytest.mark.parametrize("text", ["stakeflow: 1\n", "stakeflow: 1\nholders: [{id: a}]\nentities: [{id: shell}]\n"])
+def test_a_scenario_with_nothing_to_distribute_answers_with_errors_everywhere(client: TestClient, text: str) -> None:
+    sid = save(client, text)
+    for path in ("waterfall", "explain", "breakpoints", "explorer", "value"):
+        r = client.post(f"/api/{path}", json={"scenario_id": sid, "exit": "5M"} if path in ("waterfall", "explain")
+                        else {"scenario_id": sid})
+        assert r.status_code == 422, (path, r.text)
+        assert r.json()["errors"][0].startswith("error: "), path
+    for path in ("outline", "control", "control/view", "validate"):
+        assert client.post(f"/api/{path}", json={"scenario_id": sid}).status_code == 200, path
+    for page in ("", "/edit", "/value", "/control"):
+        assert client.get(f"/scenarios/{sid}{page}").status_code == 200
+    assert client.get(f"/scenarios/{sid}/download/xlsx").status_code == 422
+    assert client.delete(f"/api/scenarios/{sid}").status_code == 204

@@ -232,6 +232,6 @@ def control_figure(sc: Scenario, result: ControlResult | None = None) -> go.Figu
                              name="ownership / claim"))
     fig.update_layout(title=f"Ownership and control: {sc.name or ''}".rstrip(": "), template="plotly_white",
                       xaxis={"visible": False, "range": [-0.05, 1.05]},
-                      yaxis={"visible": False, "range": [-max(layers) - 0.25, 0.5]},
+                      yaxis={"visible": False, "range": [-max(layers, default=0) - 0.25, 0.5]},
                       height=200 + 140 * len(layers), margin={"l": 20, "r": 20, "t": 60, "b": 20})
     return fig
