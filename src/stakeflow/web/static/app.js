@@ -448,6 +448,8 @@ function valuePage() {
     if (o.status !== 200) { showErrors($("#value-errors"), o.doc.errors); return; }
     names = o.doc.names;
     classes = o.doc.classes;
+    const ev = form.querySelector("input[name=equity_value]");
+    if (o.doc.exit && !ev.value) ev.value = o.doc.exit; // the file's exit value as a first guess
     $("#entity").replaceChildren(...o.doc.entities.map((e) => el("option", { value: e, text: nameOf(names, e) })));
     if (o.doc.entity) $("#entity").value = o.doc.entity;
     fillClasses();
