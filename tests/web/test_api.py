@@ -334,7 +334,12 @@ def test_library_persists_and_an_older_library_is_upgraded(tmp_path: Path) -> No
     assert [(e.id, e.revision) for e in again.all()] == [(7, 2)]
 
 
-def test_the_html_report_of_a_restructuring(client: TestClient) -> None:
+def test_the_html_report_of_a_restructuring() -> None:
+    with make_client(time_limit=600) as client:  # a loaded machine must not turn this into a test of the limit
+        _report(client)
+
+
+def _report(client: TestClient) -> None:
     before = save(client, (ROOT / "examples/openai/capped_profit_2025.yaml").read_text(), "before")
     after = save(client, (ROOT / "examples/openai/pbc_2025.yaml").read_text(), "after")
     mapping = "openai_nonprofit=openai_foundation,other_investors=employees_and_investors"
