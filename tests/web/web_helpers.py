@@ -17,8 +17,13 @@ ROOT = Path(__file__).resolve().parents[2]
 BASE = "http://127.0.0.1:8000"
 
 
+# Tests of the time limit set their own; the others must not fail on a busy machine.
+TEST_TIME_LIMIT = 300.0
+
+
 def make_client(**options: Any) -> TestClient:
     options.setdefault("seed_examples", False)
+    options.setdefault("time_limit", TEST_TIME_LIMIT)
     return TestClient(create_app("sqlite://", **options), base_url=BASE)
 
 
@@ -32,6 +37,7 @@ class LiveServer:
     def __init__(self, db: Path, **options: Any) -> None:
         import uvicorn
 
+        options.setdefault("time_limit", TEST_TIME_LIMIT)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.app = create_app(f"sqlite:///{db}", port=self.port, **options)
