@@ -177,14 +177,14 @@ def test_breakpoints_control_explain(client: TestClient) -> None:
 
 
 def test_dates_by_their_long_name(client: TestClient) -> None:
-    text = (ROOT / "examples/funds/fund_european.yaml").read_text() if (ROOT / "examples/funds/fund_european.yaml"
-                                                                        ).exists() else None
-    if text is None:
-        text = next(p.read_text() for p in sorted((ROOT / "examples" / "funds").glob("*.yaml")))
+    text = (ROOT / "examples" / "funds" / "european.yaml").read_text()
     sc = sf.loads(text)
-    r = client.post("/api/waterfall", json={"scenario": text, "exit": "150M", "date": "2027-06-30"})
-    assert r.status_code == 200
-    assert r.json() == sf.waterfall(sc, "150M", date="2027-06-30").to_json()
+    for date in ("2027-06-30", "2030-01-01"):
+        r = client.post("/api/waterfall", json={"scenario": text, "exit": "150M", "date": date})
+        assert r.status_code == 200
+        assert r.json() == sf.waterfall(sc, "150M", date=date).to_json()
+        r = client.post("/api/breakpoints", json={"scenario": text, "date": date})
+        assert r.json() == payoff_curve(sc, date=date).to_json()
 
 
 def test_value_opm_backsolve_montecarlo(client: TestClient) -> None:
