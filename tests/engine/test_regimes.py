@@ -110,3 +110,47 @@ def test_the_compiled_regimes_are_kept_with_the_scenario() -> None:
     assert compiled(sc, ent, None) is compiled(sc, ent, None)
     other = sc.model_copy(deep=True)
     assert compiled(other, other.entities[0], None) is not compiled(sc, ent, None)
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_float_rows_equal_the_exact_rows(seed: int) -> None:
+    """The curve's float tables come from the pieces directly (past the preferences, from the
+    structure and the price); they must be the exact rows rounded, to a relative 1e-12."""
+    ent = build(late_stage(seed, series=12, strikes=30, warrants=4, holders=50, safes=1, notes=1)).entities[0]
+    ce = compile_entity(ent)
+    fv, fs = ce.float_rows()
+    for k in range(len(ce.starts)):
+        for j, (v, s) in enumerate(zip(ce.values[k], ce.slopes[k], strict=True)):
+            assert fv[k, j] == pytest.approx(float(v), rel=1e-12, abs=1e-9), (k, j)
+            assert fs[k, j] == pytest.approx(float(s), rel=1e-12, abs=1e-15), (k, j)
+
+
+def test_a_strike_where_a_cap_is_reached_by_as_many_shares() -> None:
+    """An option grant of 1M shares struck at $2 and a 1M-share participating preferred capped
+    (by hand: $1 preference, cap $3, so $2 a share of participation, reached at a price of $2):
+    at P = $2 the option starts to take exactly what the capped class stops taking, so the
+    residual take R(P) does not bend there, yet both classes' slopes change. The sweep must still
+    end a piece at that price; checked against the plain engine around it."""
+    sc = sf.loads("""
+stakeflow: 1
+holders: [{id: founders}, {id: fund}, {id: staff}]
+entities:
+  - id: co
+    classes:
+      - {id: common, kind: common}
+      - {id: pref, kind: preferred, price_per_share: 1, participating: true, participation_cap_multiple: 3}
+      - {id: grant, kind: option, strike: 2}
+    holdings:
+      - {holder: founders, class: common, shares: 4M}
+      - {holder: fund, class: pref, shares: 1M}
+      - {holder: staff, class: grant, shares: 1M}
+""")
+    ent = sc.entities[0]
+    ce = compile_entity(ent)
+    # Preference $1M, then residual r shared by 5M shares until the price reaches $2 at
+    # r = $10M (proceeds $11M); there the cap binds and the option enters.
+    assert Fraction(11_000_000) in ce.starts
+    for x in (Fraction(10_000_000), Fraction(11_000_000), Fraction(11_500_000), Fraction(13_000_000),
+              Fraction(40_000_000)):
+        want = reference_waterfall(sc, x, explain=False).entities["co"].classes  # type: ignore[union-attr]
+        assert dict(zip([c for c, _ in ce.parts], ce.at(x), strict=True)) == want, float(x)

@@ -220,7 +220,10 @@ def timed_funds(draw: Any) -> Scenario:
     rate = draw(st.sampled_from(["0%", "5%", "8%", "12.5%"]))
     tiers: list[dict[str, Any]] = []
     if draw(st.booleans()):
-        tiers.append({"shares": {"lps": 1}, "caps": {"lps": {"multiple": draw(st.sampled_from([1, "1.5", 2]))}}})
+        cap: dict[str, Any] = {"multiple": draw(st.sampled_from([1, "1.5", 2]))}
+        if draw(st.booleans()):
+            cap["growth"] = "10%"  # from the first contribution
+        tiers.append({"shares": {"lps": 1}, "caps": {"lps": cap}})
     tiers.append({"shares": {"lps": draw(st.sampled_from([1, 9])), "gp": draw(st.sampled_from([0, 1]))},
                   "caps": {"lps": {"hurdle": rate}}})
     if draw(st.booleans()):
@@ -228,8 +231,16 @@ def timed_funds(draw: Any) -> Scenario:
         tiers.append({"shares": {"gp": gp, "lps": 1 if gp == 4 else 0},
                       "catch_up": {"claimant": "gp", "share": draw(st.sampled_from(["10%", "20%", "30%"]))}})
     if draw(st.booleans()):
-        tiers.append({"shares": {"lps": 1, "gp": 1},
-                      "caps": {"gp": {"amount": draw(st.integers(1, 50)), "growth": "20%", "from": "2021-01-01"}}})
+        tier: dict[str, Any] = {
+            "shares": {"lps": 1, "gp": 1},
+            "caps": {"gp": {"amount": draw(st.integers(1, 50)), "growth": "20%", "from": "2021-01-01"}}}
+        if draw(st.booleans()):
+            # Two caps: once one claimant is capped the other takes the whole tier until its own.
+            tier["caps"]["lps"] = {"multiple": 3}
+        tiers.append(tier)
+    if draw(st.booleans()):
+        # A limit counts what the tier paid in earlier distributions (the history).
+        tiers.append({"shares": {"lps": 1, "gp": 1}, "limit": draw(st.integers(1, 60))})
     tiers.append({"shares": {"lps": 80, "gp": 20}})
     days = draw(st.lists(st.integers(0, 2000), min_size=1, max_size=3))
     start = dt.date(2019, 1, 1)

@@ -29,8 +29,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stakeflow as sf
-from stakeflow.engine import EquityFlow
-from stakeflow.engine import reference_waterfall as waterfall
+from stakeflow.engine import EquityFlow, reference_waterfall
 from stakeflow.payoff import PayoffCurve
 
 PRICES = ["0.05", "0.10", "0.25", "0.50", "1.00", "1.37", "2.00", "3.125", "5.00", "10.00"]
@@ -76,8 +75,11 @@ def equity_entity(draw: st.DrawFn, eid: str, holders: list[str], max_preferred: 
         classes.append(c)
         hold(cid)
     if draw(st.integers(0, 2)) == 0:
-        safe: dict[str, Any] = {"id": "safe", "kind": "safe", "invested": f"{draw(st.integers(1, 20)) * 100}k",
-                                "valuation_cap": f"{draw(st.integers(2, 40))}M",
+        # The cap a whole multiple (2x-40x) of the purchase amount, so that the SAFE converts
+        # into less than the whole company (a larger one is a load error, tested elsewhere).
+        invested = draw(st.integers(1, 20)) * 100_000
+        safe: dict[str, Any] = {"id": "safe", "kind": "safe", "invested": invested,
+                                "valuation_cap": invested * draw(st.integers(2, 40)),
                                 "basis": draw(st.sampled_from(["post_money", "pre_money"]))}
         classes.append(safe)
         hold("safe")
@@ -138,7 +140,8 @@ def structures(draw: st.DrawFn, max_preferred: int = 3) -> sf.Scenario:
 
 
 def _exact(sc: sf.Scenario, curve: PayoffCurve, v: Fraction) -> tuple[dict[str, Fraction], dict[str, Fraction]]:
-    res = waterfall(sc, v, curve.entity, explain=False)
+    # The plain engine, not the compiled regimes the curve is made of.
+    res = reference_waterfall(sc, v, curve.entity, explain=False)
     flow = res.entities[curve.entity]
     return res.holders, (flow.classes if isinstance(flow, EquityFlow) else {})
 

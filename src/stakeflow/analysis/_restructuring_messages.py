@@ -6,6 +6,8 @@ NO_PROJECTION = (
 )
 PATHS = "--paths must be a whole number of at least {least}, got {value}"
 SEED = "--seed must be a non-negative whole number, got {value}"
+DATED_YEARS = ("payouts on {dates} dates given {years} projected years and a terminal value: "
+               "compile them for this projection")
 MAP_ITEM = "--map {item!r}: write old_id=new_id (e.g. --map openai_nonprofit=openai_foundation)"
 MAP_UNKNOWN = "--map {item!r}: {id!r} is not a party of {which} (its parties: {known})"
 PARTY_UNKNOWN = "party {party!r} receives nothing in {which} (its parties: {known})"
@@ -48,3 +50,5 @@ NO_FAIR_STAKE_FIELD = (
 BASIS = "--basis must be total (everything the party receives) or structure (without contracts), got {value!r}"
 SCALES = "--scales {value!r}: write positive revenue scale factors separated by commas, e.g. 0.5,1,2"
 FIELD_NEEDS_PARTY = "--field needs --party (whose value the field should make whole)"
+NOT_A_STAKE = "{path}: is not a stock holding's share count, so it has no stake to set"
+NO_CONVERSION_CONTRACTS = "no_conversion: {detail}"

@@ -12,6 +12,13 @@ For each path, with revenue ``R_t`` and margin ``m_t`` in year ``t = 1..T``:
 - the terminal value ``V_T`` then flows through the same structure on top of the cumulative
   profits: ``F(C_T + V_T) − F(C_T)`` at the horizon.
 
+Where a tier program reached from the entity has terms in time (caps as multiples, hurdles,
+growing caps, catch-up; SPEC §10), one curve ``F`` on one date no longer says what a year pays:
+year ``t``'s profit ``D_t = C_t − C_{t−1}`` is distributed on its year-end date ``d_t`` (31
+December of the calendar year ``start + t − 1``) with ``D_1 … D_{t−1}`` on ``d_1 … d_{t−1}`` as
+history, and ``V_T`` on ``d_T`` after ``D_T`` (:class:`stakeflow.payoff.dated.DatedPayouts`).
+:func:`projection_payouts` picks the method from the scenario; without terms in time the two agree.
+
 A holder's present value on one path is
 ``Σ_t v_t (F(C_t) − F(C_{t−1})) + v_T (F(C_T + V_T) − F(C_T))`` with ``v_t = (1 + r)^−t``; a
 contract's payee adds ``Σ_t v_t · μ · K_t`` (``μ`` = 1 for a revenue share, the payee's margin
@@ -20,6 +27,7 @@ for a payment).
 
 from __future__ import annotations
 
+import datetime as dt
 import zlib
 from dataclasses import dataclass
 from fractions import Fraction
@@ -27,6 +35,8 @@ from typing import Protocol
 
 import numpy as np
 
+from ..payoff import payoff_curve
+from ..payoff.dated import DatedPayouts, dated_terms_below
 from ..scenario.errors import InputError
 from ..scenario.models import Scenario
 from ..scenario.projection import Projection, expand
@@ -159,8 +169,32 @@ def simulate(sc: Scenario, block: Block) -> Paths:
     return Paths(years, revenue, operating, paid, cumulative, terminal, discount, events)
 
 
+def distribution_dates(p: Projection) -> list[dt.date]:
+    """The date of each projected year's distribution, its year-end, and of the terminal value,
+    the horizon's year-end again (after the last year's profit)."""
+    ends = [dt.date(y, 12, 31) for y in p.years]
+    return [*ends, ends[-1]]
+
+
+def projection_payouts(sc: Scenario) -> Curve:
+    """How ``sc``'s structure pays the projection's distributions, picked from the scenario: its
+    payoff curve ``F`` (distributions as cumulative proceeds, ``F(C_t) − F(C_{t−1})``) unless a
+    tier program reached from the projected entity has terms in time; then each year's profit
+    on its year-end date with the earlier years as history (:class:`DatedPayouts`)."""
+    p = projection_of(sc)
+    if dated_terms_below(sc, p.entity):
+        return DatedPayouts(sc, p.entity, distribution_dates(p))
+    return payoff_curve(sc, p.entity)
+
+
 def structure_payouts(paths: Paths, curve: Curve) -> tuple[np.ndarray, np.ndarray]:
     """Each holder's yearly distributions ``(n, T, H)`` and terminal payout ``(n, H)``."""
+    if isinstance(curve, DatedPayouts):
+        amounts = np.concatenate([paths.distributed, paths.terminal[:, None]], axis=1)
+        if amounts.shape[1] != len(curve.dates):
+            raise ValueError(M.DATED_YEARS.format(dates=len(curve.dates), years=amounts.shape[1] - 1))
+        out = curve.evaluate(amounts)
+        return out[:, :-1, :], out[:, -1, :]
     n, t1 = paths.cumulative.shape
     points = np.empty((n, t1 + 1))
     points[:, :t1] = paths.cumulative
@@ -187,5 +221,5 @@ def present_values(sc: Scenario, paths: Paths, curve: Curve) -> tuple[list[tuple
     return labels, np.column_stack(cols) if cols else np.zeros((paths.cumulative.shape[0], 0))
 
 
-__all__ = ["Block", "Curve", "Paths", "event_years", "present_values", "projection_of", "revenue_paths",
-           "simulate", "structure_payouts"]
+__all__ = ["Block", "Curve", "Paths", "distribution_dates", "event_years", "present_values", "projection_of",
+           "projection_payouts", "revenue_paths", "simulate", "structure_payouts"]

@@ -41,6 +41,8 @@ from ..scenario.fields import Field as ScenarioField
 from ..scenario.fields import FieldPathError, locate, numeric_fields
 from ..scenario.models import Amount, Scenario
 from . import _restructuring_messages as M
+from .branches import Branches, NoConversion, branches
+from .breakeven import StakeBreakEven, breakeven, count
 from .compare import Comparison, check_mapping, compare
 from .contracts import TermRow, timeline
 from .control import ControlResult, analyze_control
@@ -96,6 +98,24 @@ def _short(x: Fraction) -> str:
     return f"{float(x):.0%}" if abs(x) < 1 else f"{float(x):,.4g}"
 
 
+class Estimate(_PlanModel):
+    """A published estimate of a party's claim: a stake, an amount, or both, with its source."""
+
+    label: str
+    stake: Amount | None = None
+    value: Amount | None = None
+    source: str
+
+
+class GovernanceRow(_PlanModel):
+    """One line of the governance table: a topic, before and after, and the source."""
+
+    topic: str
+    before: str
+    after: str
+    source: str | None = None
+
+
 class Plan(_PlanModel):
     """An analysis plan: the two structures and what to solve for (paths relative to the plan)."""
 
@@ -110,8 +130,12 @@ class Plan(_PlanModel):
     revenue_scales: list[float] = Field(default_factory=lambda: [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0])
     paths: int = 100_000
     sensitivity_paths: int = 10_000
+    breakeven_paths: int = 20_000
     seed: int = 2025
     notes: list[str] = Field(default_factory=list)
+    no_conversion: NoConversion | None = None
+    estimates: list[Estimate] = Field(default_factory=list)
+    governance: list[GovernanceRow] = Field(default_factory=list)
 
 
 def read_plan(path: str | Path) -> tuple[Plan, Path]:
@@ -208,6 +232,28 @@ def payouts(before: Scenario, after: Scenario, mapping: dict[str, str], values: 
 
 
 @dataclass(frozen=True)
+class StaticSplit:
+    """The old structure's waterfall read once, exactly, at each reported valuation: every
+    party's share of the proceeds (parties named as after the change)."""
+
+    labels: list[str]
+    values: list[Fraction]
+    shares: dict[str, list[Fraction]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"labels": list(self.labels), "values": [float(v) for v in self.values],
+                "shares": {p: [float(x) for x in xs] for p, xs in self.shares.items()}}
+
+
+def static_split(before: Scenario, mapping: dict[str, str], marks: Sequence[Mark]) -> StaticSplit:
+    """Each party's share of BEFORE's waterfall at each valuation of ``marks`` (exact)."""
+    values = [Fraction(m.value) for m in marks]
+    pay = payouts(before, before, mapping, values).before
+    shares = {p: [x / v if v else Fraction(0) for x, v in zip(xs, values, strict=True)] for p, xs in pay.items()}
+    return StaticSplit([m.label for m in marks], values, shares)
+
+
+@dataclass(frozen=True)
 class FairStakeResult:
     """A fair stake found, beside the stake reported."""
 
@@ -245,6 +291,12 @@ class Restructuring:
     curve_after: PayoffCurve
     seconds: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    breakeven: list[StakeBreakEven] = field(default_factory=list)
+    breakeven_paths: int = 0
+    branches: Branches | None = None
+    static_split: StaticSplit | None = None
+    estimates: list[Estimate] = field(default_factory=list)
+    governance: list[GovernanceRow] = field(default_factory=list)
 
     @property
     def entity_before(self) -> str:
@@ -285,8 +337,82 @@ class Restructuring:
             "assumptions": [a.to_json() for a in self.assumptions],
             "timeline": [_term_json(r, "before") for r in self.timeline_before]
             + [_term_json(r, "after") for r in self.timeline_after],
+            "breakeven": {"paths": self.breakeven_paths, "seed": comp.seed,
+                          "stakes": [b.to_json() for b in self.breakeven]},
+            "no_conversion": self.branches.to_json() if self.branches is not None else None,
+            "static_split": self.static_split.to_json() if self.static_split is not None else None,
+            "contracts_value": self.contracts_value(),
+            "calibration": self.calibration(),
+            "fair_stake_ranges": self.stake_ranges(),
+            "estimates": [e.model_dump(mode="json") for e in self.estimates],
+            "governance": [g.model_dump(mode="json") for g in self.governance],
             "seconds": dict(self.seconds),
         }
+
+    def tornado_rows(self) -> list[dict[str, Any]]:
+        """The tornado on the base figures of the run: each point of the sensitivity runs on fewer
+        paths, so it is shown as its change from the sensitivity's own base case (the same
+        paths, so the change is accurate) added to the fair stake of the main run. One row per
+        (fair stake, assumption)."""
+        s = self.sensitivity
+        if s is None:
+            return []
+        rows = []
+        for i, f in enumerate(self.fair_stakes):
+            base = f.result.measure
+            own = s.measure(s.base.stakes[i])
+            for b in s.bars:
+                rows.append({"target": f.target.title, "assumption": b.shift.label, "base": base,
+                             "low": base + s.measure(b.low.stakes[i]) - own,
+                             "high": base + s.measure(b.high.stakes[i]) - own,
+                             "low_setting": b.shift.low_text, "high_setting": b.shift.high_text})
+        return rows
+
+    def stake_ranges(self) -> list[dict[str, Any]]:
+        """Each fair stake's base figure and the lowest and highest it reaches as the tornado's
+        assumptions move one at a time (see :meth:`tornado_rows`)."""
+        rows = self.tornado_rows()
+        out = []
+        for f in self.fair_stakes:
+            mine = [x for r in rows if r["target"] == f.target.title for x in (r["low"], r["high"])]
+            base = f.result.measure
+            out.append({"label": f.target.title, "party": f.target.party, "basis": f.target.basis, "base": base,
+                        "low": min([base, *mine]), "high": max([base, *mine])})
+        return out
+
+    def calibration(self) -> dict[str, Any] | None:
+        """The modelled value of the new structure's equity against the reported valuation dated
+        nearest to the new structure's date (``as_of``), and against every other valuation."""
+        dated = [m for m in self.marks if m.date is not None]
+        if not dated:
+            return None
+        when = self.after.as_of or max(m.date for m in dated if m.date is not None)
+        near = min(dated, key=lambda m: abs(((m.date or when) - when).days))
+        comp = self.comparison
+        return {"label": near.label, "reported": float(near.value),
+                "date": near.date.isoformat() if near.date else None,
+                "modelled": comp.after.equity_value, "modelled_standard_error": comp.after.equity_value_se,
+                "ratio": comp.after.equity_value / float(near.value), "source": near.source,
+                "modelled_before": comp.before.equity_value}
+
+    def contracts_value(self) -> dict[str, Any]:
+        """Where the sum of the transfers comes from: the change in what the structure distributes
+        (its equity value) plus the change in what the contracts are worth to their payees."""
+        comp = self.comparison
+        before = sum(v for c in comp.before.components.values() for k, v in c.items() if k != "structure")
+        after = sum(v for c in comp.after.components.values() for k, v in c.items() if k != "structure")
+        by_contract: dict[str, dict[str, float]] = {}
+        for label, val in (("before", comp.before), ("after", comp.after)):
+            for comps in val.components.values():
+                for k, v in comps.items():
+                    if k != "structure":
+                        by_contract.setdefault(k, {"before": 0.0, "after": 0.0})[label] += v
+        total = sum(t.change for t in comp.transfers.values())
+        return {"parties_before": sum(t.before for t in comp.transfers.values()),
+                "parties_after": sum(t.after for t in comp.transfers.values()),
+                "before": before, "after": after, "change": after - before,
+                "equity_change": comp.after.equity_value - comp.before.equity_value,
+                "transfers_total": total, "contracts": by_contract}
 
 
     def to_frame(self) -> pd.DataFrame:
@@ -372,10 +498,16 @@ def analyze(
     after_file: str = "",
     name: str | None = None,
     notes: Sequence[str] = (),
+    breakeven_paths: int | None = 20_000,
+    no_conversion: NoConversion | None = None,
+    estimates: Sequence[Estimate] = (),
+    governance: Sequence[GovernanceRow] = (),
 ) -> Restructuring:
     """Run the whole analysis (see the module); ``client`` runs the sensitivity points on Dask.
 
-    ``exit_values`` default to 0.2 to 4 times the new structure's equity value."""
+    ``exit_values`` default to 0.2 to 4 times the new structure's equity value. The break-even
+    levers run on ``breakeven_paths`` paths (None: none run); ``no_conversion`` adds the branch
+    in which the conversion fails."""
     mapping = dict(mapping or {})
     check_mapping(mapping, before, after)
     projection_of(before)
@@ -419,7 +551,18 @@ def analyze(
     if exit_values is None:
         exit_values = around(comp.after.equity_value)
     pay = payouts(before, after, mapping, list(exit_values))
+    split = static_split(before, mapping, marks) if marks else None
     tick("payouts")
+    found_be: list[StakeBreakEven] = []
+    if breakeven_paths:
+        step = report("break-even", count(before, after, targets, mapping))
+        found_be = breakeven(before, after, targets, mapping=mapping, paths=breakeven_paths, seed=seed,
+                             cache=cache, progress=step)
+    tick("breakeven")
+    branched = None
+    if no_conversion is not None:
+        branched = branches(before, after, no_conversion, mapping=mapping, paths=paths, seed=seed, cache=cache)
+    tick("no_conversion")
     sens = None
     if with_sensitivity and targets:
         n_shifts = len(shifts) if shifts is not None else len(default_shifts())
@@ -436,7 +579,8 @@ def analyze(
         timeline_before=timeline(before), timeline_after=timeline(after),
         curve_before=payoff_curve(before, projection_of(before).entity),
         curve_after=payoff_curve(after, projection_of(after).entity),
-        seconds=seconds, notes=list(notes),
+        seconds=seconds, notes=list(notes), breakeven=found_be, breakeven_paths=breakeven_paths or 0,
+        branches=branched, static_split=split, estimates=list(estimates), governance=list(governance),
     )
     return result
 
@@ -463,8 +607,11 @@ def analyze_plan(path: str | Path, *, paths: int | None = None, seed: int | None
         with_sensitivity=with_sensitivity, client=client,
         progress=progress, before_file=str(folder / plan.before), after_file=str(folder / plan.after),
         name=plan.name, notes=plan.notes,
+        breakeven_paths=min(plan.breakeven_paths, paths if paths is not None else plan.paths),
+        no_conversion=plan.no_conversion, estimates=plan.estimates, governance=plan.governance,
     )
 
 
-__all__ = ["DEFAULT_EXITS", "Assumption", "FairStakeResult", "Mark", "Payouts", "Plan", "Restructuring", "analyze",
-           "analyze_plan", "assumptions", "default_targets", "flagship_plan", "payouts", "read_plan"]
+__all__ = ["DEFAULT_EXITS", "Assumption", "Estimate", "FairStakeResult", "GovernanceRow", "Mark", "Payouts", "Plan",
+           "Restructuring", "StaticSplit", "analyze", "analyze_plan", "assumptions", "default_targets",
+           "flagship_plan", "payouts", "read_plan", "static_split"]

@@ -50,6 +50,12 @@ class FairStake:
         return self.label or f"{self.party} ({self.basis})"
 
 
+def _scaled_cap(cap: Any, k: Fraction) -> Any:
+    if isinstance(cap, dict):
+        return {f: x * k if f in ("amount", "multiple") else x for f, x in cap.items()}
+    return cap * k
+
+
 @dataclass(frozen=True)
 class Shift:
     """One assumption moved to a low and a high value, in every structure that has it.
@@ -70,13 +76,16 @@ class Shift:
     high_text: str = ""
 
     def apply(self, sc: Scenario, side: Side) -> Scenario:
+        """``sc`` with the assumption at its ``side`` value (``caps``: every tier cap scaled, as
+        ``solve --scale caps`` scales them: a dated cap's ``amount`` or ``multiple``, never a
+        ``hurdle`` rate or a ``growth``)."""
         arg = self.low if side == "low" else self.high
         tree = raw(sc)
         if self.kind == "caps":
             for ent in tree.get("entities", []):
                 for tier in ent.get("distribution") or []:
                     if "caps" in tier:
-                        tier["caps"] = {k: v * Fraction(arg) for k, v in tier["caps"].items()}
+                        tier["caps"] = {k: _scaled_cap(v, Fraction(arg)) for k, v in tier["caps"].items()}
             return Scenario.model_validate(tree)
         if "projection" not in tree and self.kind in ("horizon", "terminal", "revenue"):
             return sc

@@ -40,7 +40,7 @@ from typing import Any, Literal
 from scipy.optimize import brentq
 
 from ..scenario.errors import InputError, ScenarioError
-from ..scenario.fields import FieldPathError, locate, raw, replace
+from ..scenario.fields import FieldPathError, locate, raw, replace, replace_all
 from ..scenario.models import Scenario
 from ..scenario.numbers import short_amount
 from . import _restructuring_messages as M
@@ -175,6 +175,17 @@ def _stake_to_shares(sc: Scenario, field: str) -> Callable[[float], float] | Non
     return lambda q: q / (1.0 - q) * others / ratio
 
 
+def with_stake(sc: Scenario, field: str, stake: float) -> Scenario:
+    """A copy of ``sc`` in which the stock holding ``field`` names has ``stake`` of the
+    as-converted shares, the other holdings unchanged (``sc`` itself when it has it already)."""
+    to_shares = _stake_to_shares(sc, field)
+    if to_shares is None:
+        raise InputError(M.NOT_A_STAKE.format(path=field))
+    if holding_stake(sc, field) == stake:
+        return sc
+    return replace(sc, field, _exact(to_shares(stake)))
+
+
 def field_range(loc: tuple[str | int, ...]) -> tuple[float, float]:
     """The values a number at ``loc`` (a field's position, see :func:`~stakeflow.scenario.fields.locate`)
     may take: a contract's ``rate`` and ``payee_margin``, an event's ``annual_probability`` and
@@ -251,10 +262,9 @@ class _Moves:
         :class:`ScenarioError` when the values are not valid there)."""
         if self.search == "factor":
             k = Fraction(u).limit_denominator(10**12)
-            sc = self.base
-            for path, v in zip(self.paths, self.values, strict=True):
-                sc = replace(sc, path, [x * k for x in v] if isinstance(v, list) else v * k)
-            return sc
+            changes = [(path, [x * k for x in v] if isinstance(v, list) else v * k)
+                       for path, v in zip(self.paths, self.values, strict=True)]
+            return replace_all(self.base, changes)  # every field at once: one validation
         return replace(self.base, self.paths[0], _exact(self.to_value(u)))
 
     def text(self, u: float) -> str:
@@ -582,4 +592,4 @@ def party_value_weights(joint: JointValues, structure: int, party: str, basis: B
 
 
 __all__ = ["CAPS", "Basis", "Move", "NoRoot", "SolveResult", "cap_paths", "field_range", "holding_stake",
-           "party_value", "solve_field", "solve_scale", "split_paths"]
+           "party_value", "solve_field", "solve_scale", "split_paths", "with_stake"]

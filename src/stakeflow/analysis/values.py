@@ -21,12 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..payoff import payoff_curve
 from ..scenario.errors import InputError
 from ..scenario.models import Scenario
 from ..valuation.streams import BLOCK, block_sizes
 from . import _restructuring_messages as M
-from .projection import Block, Curve, Paths, present_values, projection_of, simulate
+from .projection import Block, Curve, Paths, present_values, projection_of, projection_payouts, simulate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -193,13 +192,13 @@ def joint_values(
     """Value every party of every structure on the same ``paths`` paths drawn from ``seed``.
 
     ``curves`` may give precompiled payoff curves of each structure's projected entity (the
-    exact engine's evaluation, say, for a check); by default they are compiled here.
+    exact engine's evaluation, say, for a check); by default each structure's method is picked
+    from it (:func:`~stakeflow.analysis.projection.projection_payouts`) and compiled here.
     """
     check_paths(paths, 1)
     check_seed(seed)
-    projs = [projection_of(sc) for sc in scenarios]
     cs: list[Curve] = [
-        (curves[i] if curves is not None and curves[i] is not None else payoff_curve(sc, projs[i].entity))  # type: ignore[misc]
+        (curves[i] if curves is not None and curves[i] is not None else projection_payouts(sc))  # type: ignore[misc]
         for i, sc in enumerate(scenarios)
     ]
     labels: list[Label] | None = None

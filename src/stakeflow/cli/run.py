@@ -61,7 +61,8 @@ def run(
             with stages(show_progress(progress)) as update:
                 if len(files) == 2:
                     res = analyze(before, after, mapping=mapping, paths=n or 100_000,
-                                  sensitivity_paths=min(10_000, n or 10_000), seed=2025 if k is None else k,
+                                  sensitivity_paths=min(10_000, n or 10_000), breakeven_paths=min(20_000, n or 20_000),
+                                  seed=2025 if k is None else k,
                                   with_sensitivity=sensitivity, client=client, progress=update,
                                   before_file=str(files[0]), after_file=str(files[1]))
                 else:
@@ -70,7 +71,7 @@ def run(
                                        progress=update, mapping=mapping or None)
                 if update is not None:
                     update("writing the report", 0, 1)
-                from ..io.report import write_report
+                from ..io.report import first_paragraph, write_report
 
                 write_report(res, output)
                 if update is not None:
@@ -85,6 +86,7 @@ def run(
     if json_out:
         doc = res.to_json()
         doc["report"] = str(output)
+        doc["summary"] = first_paragraph(res)
         doc["seconds"]["total"] = round(seconds, 3)
         emit_json(doc)
         return
@@ -107,8 +109,30 @@ def show(r: Restructuring) -> None:
     show_comparison(c)
     frows = [[f.target.title, stake_text(f.result), f"{f.target.reported:.0%}" if f.target.reported is not None
               else "-", pm(f.result.target, f.result.target_se)] for f in r.fair_stakes]
+    cv = r.contracts_value()
+    console.print(Text(f"The transfers add up to {money(cv['transfers_total'])}: the change in what the company "
+                       f"distributes ({money(cv['equity_change'])}) plus the change in what the contracts are worth "
+                       f"to their payees ({money(cv['change'])})."))
     console.print(table("Fair stakes (value after = value before)", ["for", "fair stake", "reported", "value before"],
                         frows))
+    if r.breakeven:
+        levers = list(dict.fromkeys(b.lever.key for s in r.breakeven for b in s.levers))
+        labels = {b.lever.key: b.lever.label for s in r.breakeven for b in s.levers}
+        cols = ["for the reported stake to be fair"] + [f"{s.target.title} ({s.target.reported:.0%})"
+                                                        for s in r.breakeven]
+        brows = [[labels[k]] + [next((b.text() for b in s.levers if b.lever.key == k), "-") for s in r.breakeven]
+                 for k in levers]
+        console.print(table(f"Break-even: what would make each reported stake fair ({r.breakeven_paths:,} paths; "
+                            "± one standard error)", cols, brows))
+    if r.branches is not None:
+        br = r.branches
+        wcols = [f"weighted {w:.0%}" for w in br.weights]
+        nrows = [[br.names.get(p, p), pm(b.before.value, b.before.standard_error),
+                  pm(b.fails.value, b.fails.standard_error), pm(b.converts.value, b.converts.standard_error)]
+                 + [money(b.weighted[w].value) for w in br.weights]
+                 for p, b in br.parties.items() if b.before.value or b.converts.value]
+        console.print(table(f"If the conversion had failed ({br.paths:,} paths; weighted: the chance it converts)",
+                            ["party", "before, as it stood", "fails", "converts", *wcols], nrows))
     p = r.payouts
     cols = ["party", ""] + [money(float(v)) for v in p.exit_values]
     prow = []

@@ -17,8 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TypeVar, cast, overload
+
+import numpy as np
 
 from ..scenario.errors import InputError
 from ..scenario.models import Entity, Scenario
@@ -27,6 +31,32 @@ from .regimes import NoRegime, Piece, Sweep
 from .tiers import Program, claimants, program, segments
 
 ZERO = Fraction(0)
+T = TypeVar("T")
+
+
+class Rows(Sequence[tuple[Fraction, ...]]):
+    """Every piece's exact values (or slopes), each row worked out from its piece when first read."""
+
+    def __init__(self, pieces: Sequence[Piece], slopes: bool) -> None:
+        self._pieces = pieces
+        self._slopes = slopes
+        self._rows: list[tuple[Fraction, ...] | None] = [None] * len(pieces)
+
+    def __len__(self) -> int:
+        return len(self._pieces)
+
+    @overload
+    def __getitem__(self, k: int) -> tuple[Fraction, ...]: ...
+    @overload
+    def __getitem__(self, k: slice) -> Sequence[tuple[Fraction, ...]]: ...
+    def __getitem__(self, k: int | slice) -> tuple[Fraction, ...] | Sequence[tuple[Fraction, ...]]:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        row = self._rows[k]
+        if row is None:
+            p = self._pieces[k]
+            row = self._rows[k] = p.slopes if self._slopes else p.values
+        return row
 
 
 @dataclass(frozen=True)
@@ -44,8 +74,8 @@ class CompiledEntity:
     is_equity: bool
     parts: tuple[tuple[int | str, str | None], ...]
     starts: tuple[Fraction, ...]
-    values: tuple[tuple[Fraction, ...], ...]
-    slopes: tuple[tuple[Fraction, ...], ...]
+    values: Sequence[tuple[Fraction, ...]]
+    slopes: Sequence[tuple[Fraction, ...]]
     converted: tuple[frozenset[str], ...] = ()
     prices: tuple[tuple[Fraction, Fraction], ...] = ()
     program: Program | None = None
@@ -53,6 +83,24 @@ class CompiledEntity:
     payees: tuple[tuple[str, str | None, int, Fraction], ...] = ()
     """Who receives each part: ``(claimant, class_id or None, column, fraction of the part)``,
     in the order the engine pays them (classes in the file's order, then their holdings)."""
+    pieces: tuple[Piece, ...] = ()
+    _floats: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list, compare=False, repr=False)
+
+    def float_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every piece's part values and slopes as ``(pieces, parts)`` float arrays, without
+        working out the exact rows where the pieces can give floats themselves."""
+        if not self._floats:
+            if self.pieces:
+                rows = [p.floats() for p in self.pieces]
+                vals = np.array([r[0] for r in rows], dtype=np.float64).reshape(len(rows), len(self.parts))
+                slps = np.array([r[1] for r in rows], dtype=np.float64).reshape(len(rows), len(self.parts))
+            else:
+                vals = np.array([[float(x) for x in row] for row in self.values],
+                                dtype=np.float64).reshape(-1, len(self.parts))
+                slps = np.array([[float(x) for x in row] for row in self.slopes],
+                                dtype=np.float64).reshape(-1, len(self.parts))
+            self._floats.append((vals, slps))
+        return self._floats[0]
 
     def piece(self, p: Fraction) -> int:
         """The index of the piece holding proceeds ``p``."""
@@ -83,21 +131,22 @@ class CompiledEntity:
 def _equity(entity: Entity, as_of: dt.date | None) -> CompiledEntity:
     claims = claims_of(entity, as_of)
     pieces: list[Piece] = Sweep(entity.id, claims).pieces()
-    payees = []
-    for j, c in enumerate(claims):
-        for h in entity.holdings or ():
-            if h.class_ == c.id and c.shares != 0:
-                payees.append((h.holder, c.id, j, h.shares / c.shares))
+    by_class: dict[str, list[tuple[str, Fraction]]] = {}
+    for h in entity.holdings or ():
+        by_class.setdefault(h.class_, []).append((h.holder, h.shares))
+    payees = [(holder, c.id, j, shares / c.shares)
+              for j, c in enumerate(claims) if c.shares != 0 for holder, shares in by_class.get(c.id, ())]
     return CompiledEntity(
         entity=entity.id,
         is_equity=True,
         parts=tuple((c.id, None) for c in claims),
         starts=tuple(p.start for p in pieces),
-        values=tuple(p.values for p in pieces),
-        slopes=tuple(p.slopes for p in pieces),
+        values=Rows(pieces, slopes=False),
+        slopes=Rows(pieces, slopes=True),
         converted=tuple(p.converted for p in pieces),
         prices=tuple(p.price for p in pieces),
         payees=tuple(payees),
+        pieces=tuple(pieces),
     )
 
 
@@ -163,6 +212,21 @@ def compiled(sc: Scenario, entity: Entity, as_of: dt.date | None) -> CompiledEnt
         except (InputError, NoRegime):
             per[key] = None
     return per[key]
+
+
+def kept(sc: Scenario, key: tuple[str, ...], make: Callable[[], T]) -> T:
+    """``make()`` worked out once per scenario object and ``key``, and kept with the compiled
+    regimes (what a waterfall reads of the scenario besides them: the entities reached, names)."""
+    per = _KEPT.get(id(sc))
+    if per is None:
+        per = _KEPT[id(sc)] = {}
+        weakref.finalize(sc, _KEPT.pop, id(sc), None)
+    if key not in per:
+        per[key] = make()
+    return cast(T, per[key])
+
+
+_KEPT: dict[int, dict[tuple[str, ...], object]] = {}
 
 
 def tier_claimants(entity: Entity) -> list[str]:

@@ -13,7 +13,7 @@ from ..scenario.models import Entity, Exit, Scenario
 from ..scenario.numbers import NumberError, parse_number
 from ..scenario.validate import children
 from .claims import claims_of
-from .compiled import compiled, tier_claimants
+from .compiled import compiled, kept, tier_claimants
 from .conversion import equilibrium
 from .equity import split
 from .instruments import accrual_date
@@ -110,7 +110,7 @@ def waterfall(sc: Scenario, exit_value: Any, entity: str | None = None, explain:
     root = resolve_entity(dated, entity)
     value = exit_amount(exit_value)
     as_of = accrual_date(dated)
-    order, terminals = reachable(sc, root)
+    order, terminals = kept(sc, ("reachable", root.id), lambda: reachable(sc, root))
     proceeds: dict[str, Fraction] = {e.id: Fraction(0) for e in order}
     proceeds[root.id] = value
     holders: dict[str, Fraction] = {t: Fraction(0) for t in terminals}
@@ -151,9 +151,9 @@ def waterfall(sc: Scenario, exit_value: Any, entity: str | None = None, explain:
                                      history=None if prog is None else prog.history,
                                      clawback=None if back is None or ent.clawback is None
                                      else (ent.clawback.claimant, back))
-    names = {t: sc.display_name(t) for t in [*holders, *flows]}
+    names = kept(sc, ("names", root.id, *flows), lambda: {t: sc.display_name(t) for t in [*holders, *flows]})
     return WaterfallResult(entity=root.id, exit_value=value, currency=sc.currency, holders=holders,
-                           entities=flows, names=names,
+                           entities=flows, names=dict(names),
                            ledger=(lambda: reference_waterfall(dated, value, root.id).steps) if explain else None)
 
 

@@ -171,7 +171,7 @@ class Segment:
     """For a catch-up stretch: the claimant's cumulative receipts at its end (its target)."""
 
 
-def _rates(tier: Tier, capped_out: set[str]) -> dict[str, Fraction]:
+def marginal_rates(tier: Tier, capped_out: set[str]) -> dict[str, Fraction]:
     """Each claimant's share of a marginal dollar into ``tier`` given who is at its cap."""
     w = {k: v for k, v in tier.shares.items() if v > 0}
     total = sum(w.values(), Fraction(0))
@@ -213,7 +213,7 @@ def segments(tiers: Sequence[Tier], context: TierContext = NO_TIME) -> Iterator[
         into = context.before(i)
         if tier.catch_up is not None:
             c, s = tier.catch_up.claimant, tier.catch_up.share
-            rates = _rates(tier, set())
+            rates = marginal_rates(tier, set())
             # totals[c] + r·x = s·(paid + x − contributed): both sides linear in x, r > s.
             x = (s * (paid - contributed) - totals[c]) / (rates[c] - s)
             if x > 0:
@@ -228,7 +228,7 @@ def segments(tiers: Sequence[Tier], context: TierContext = NO_TIME) -> Iterator[
                 break
             if tier.limit is not None and into >= tier.limit:
                 break
-            rates = _rates(tier, capped_out)
+            rates = marginal_rates(tier, capped_out)
             if not rates:
                 break
             step: Fraction | None = None if tier.limit is None else tier.limit - into

@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from ..analysis.control import control_figure
 from ..analysis.projection import Block, simulate
-from ..analysis.restructuring import Assumption, Restructuring
+from ..analysis.restructuring import Assumption, FairStakeResult, Restructuring
 from ..analysis.sensitivity import Sensitivity
 from ..scenario.numbers import short_amount
 from .atomic import write_text
@@ -59,6 +59,8 @@ def show_value(a: Assumption) -> str:
     if last == "revenue_multiple" or last == "profit_multiple":
         return f"{float(v):g}x"
     f = float(v)
+    if last in ("start", "year"):
+        return f"{f:.0f}"  # a calendar year, written without a separator
     return f"{f:,.0f}" if f == int(f) and abs(f) >= 1000 else f"{f:g}"
 
 
@@ -149,19 +151,21 @@ def transfer_figure(r: Restructuring) -> go.Figure:
     return _layout(fig, "Who gains and who loses (error bars: two standard errors)")
 
 
-def tornado_figure(s: Sensitivity) -> go.Figure:
-    """For each fair stake, how far each assumption moves it (low and high) from the base case."""
+def tornado_figure(s: Sensitivity, offsets: list[float] | None = None) -> go.Figure:
+    """For each fair stake, how far each assumption moves it (low and high) from the base case;
+    ``offsets[i]`` moves the whole of target i's chart (to the base figure of a longer run)."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
     n = len(s.targets)
     fig = make_subplots(rows=n, cols=1, subplot_titles=[t.title for t in s.targets], vertical_spacing=0.12)
     for i, t in enumerate(s.targets):
-        base = s.measure(s.base.stakes[i])
+        shift = offsets[i] if offsets is not None else 0.0
+        base = s.measure(s.base.stakes[i]) + shift
         bars = sorted(s.bars, key=lambda b: abs(s.measure(b.high.stakes[i]) - s.measure(b.low.stakes[i])))
         labels = [b.shift.label for b in bars]
         for side, colour in (("low", "#1f77b4"), ("high", "#ff7f0e")):
-            vals = [s.measure(getattr(b, side).stakes[i]) for b in bars]
+            vals = [s.measure(getattr(b, side).stakes[i]) + shift for b in bars]
             text = [getattr(b.shift, f"{side}_text") for b in bars]
             fig.add_trace(go.Bar(y=labels, x=[v - base for v in vals], base=[base] * len(vals), orientation="h",
                                  name=f"assumption {side}", marker_color=colour, legendgroup=side,
@@ -184,8 +188,9 @@ def stake_value_figure(r: Restructuring, s: Sensitivity) -> go.Figure:
 
     fig = go.Figure()
     xs = [p.equity_after for _, p in s.sweep]
+    offsets = _offsets(r, s)
     for i, t in enumerate(s.targets):
-        ys = [s.measure(p.stakes[i]) for _, p in s.sweep]
+        ys = [s.measure(p.stakes[i]) + offsets[i] for _, p in s.sweep]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=t.title,
                                  line={"color": _COLOURS[i % len(_COLOURS)]}))
     reported = sorted({t.reported for t in s.targets if t.reported is not None})
@@ -204,6 +209,63 @@ def stake_value_figure(r: Restructuring, s: Sensitivity) -> go.Figure:
                      **money_ticks(lo, hi, log=True))
     fig.update_yaxes(title_text="fair stake", tickformat=".0%")
     return _layout(fig, "Fair stake against company value", 520)
+
+
+def _offsets(r: Restructuring, s: Sensitivity) -> list[float]:
+    """Per fair stake: the main run's figure less the sensitivity's own base case (see
+    :meth:`Restructuring.tornado_rows`)."""
+    return [f.result.measure - s.measure(s.base.stakes[i]) for i, f in enumerate(r.fair_stakes)]
+
+
+def static_figure(r: Restructuring) -> go.Figure:
+    """Each reported stake's party: its share of the old waterfall read once at each proceeds
+    (a line, exact, the reported valuations marked), beside the present-value fair stake and
+    the reported stake (horizontal lines)."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    split = r.static_split
+    marks = [float(m.value) for m in r.marks]
+    lo = min(marks or [1e9]) / 2
+    hi = max(marks or [1e12]) * 2
+    xs = list(np.geomspace(lo, hi, 80))
+    curve = r.curve_before
+    shown: set[str] = set()
+    for _i, f in enumerate(r.fair_stakes):
+        party = f.target.party
+        if party in shown:
+            continue
+        shown.add(party)
+        colour = _COLOURS[_index(r, party)]
+        name = r.comparison.names.get(party, party)
+        olds = [h for h in curve.holders if r.mapping.get(h, h) == party]
+        ys = [float(sum((curve.value_at(Fraction(x)).get(h, 0) for h in olds), Fraction(0))) / x for x in xs]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=f"{name}: share of the old waterfall, read once",
+                                 line={"color": colour}, hovertemplate="%{x:$.3s}: %{y:.1%}<extra></extra>"))
+        if split is not None and party in split.shares:
+            fig.add_trace(go.Scatter(x=[float(v) for v in split.values], y=[float(v) for v in split.shares[party]],
+                                     mode="markers", marker={"color": colour, "size": 9}, showlegend=False,
+                                     text=split.labels, hovertemplate="%{text}: %{y:.1%}<extra></extra>"))
+        fair = next((g for g in r.fair_stakes if g.target.party == party and g.result.bound == "root"
+                     and g.target.basis == "total"), None) or next(
+            (g for g in r.fair_stakes if g.target.party == party and g.result.bound == "root"), None)
+        if fair is not None and fair.result.stake is not None:
+            fig.add_hline(y=fair.result.stake, line_dash="dash", line_color=colour,
+                          annotation_text=f"{fair.target.title}: fair stake over time {fair.result.stake:.0%}",
+                          annotation_position="top left", annotation_font_color=colour)
+        if f.target.reported is not None:
+            fig.add_hline(y=f.target.reported, line_dash="dot", line_color=colour,
+                          annotation_text=f"{name}: reported {f.target.reported:.0%}",
+                          annotation_position="top right" if len(shown) % 2 else "bottom right",
+                          annotation_font_color=colour)
+    for m in r.marks:
+        fig.add_vline(x=float(m.value), line_dash="dot", line_color="#bbb")
+        fig.add_annotation(x=math.log10(float(m.value)), y=0.5, yref="paper", text=m.label, textangle=-90,
+                           showarrow=False, xanchor="right", font={"size": 10, "color": "#888"})
+    fig.update_xaxes(title_text="the company's value, paid out once through the old structure", type="log",
+                     **money_ticks(lo, hi, log=True))
+    fig.update_yaxes(title_text="share of that value", tickformat=".0%", range=[0, 1])
+    return _layout(fig, "The old structure read once at each valuation, against the fair stake over time", 520)
 
 
 def timeline_figure(r: Restructuring) -> go.Figure:
@@ -278,48 +340,143 @@ def figures(r: Restructuring) -> dict[str, Markup]:
         "fig-timeline": _html(timeline_figure(r), "fig-timeline"),
         "fig-projection": _html(projection_figure(r), "fig-projection"),
     }
+    if r.marks:
+        out["fig-static"] = _html(static_figure(r), "fig-static")
     if r.sensitivity is not None:
-        out["fig-tornado"] = _html(tornado_figure(r.sensitivity), "fig-tornado")
+        out["fig-tornado"] = _html(tornado_figure(r.sensitivity, _offsets(r, r.sensitivity)), "fig-tornado")
         out["fig-stake-value"] = _html(stake_value_figure(r, r.sensitivity), "fig-stake-value")
     return out
 
 
-def _findings(r: Restructuring) -> list[str]:
-    comp = r.comparison
-    out = []
-    cs = r.control_summary()
-    for key, label in (("before", "Before"), ("after", "After")):
-        c = cs[key]
-        sc = r.before if key == "before" else r.after
-        who = sc.display_name(c["ultimate_controller"]) if c["ultimate_controller"] else "nobody"
-        via = " → ".join(sc.display_name(x) for x in c["chain"])
-        out.append(f"{label}, {sc.display_name(c['entity'])} is ultimately controlled by {who} "
-                   f"(basis: {c['basis']}; chain {via}).")
-    ranked = sorted(comp.transfers.items(), key=lambda kv: kv[1].change)
-    for p, t in ranked:
-        if abs(t.change) > 2 * t.change_se and t.change != 0:
-            verb = "gains" if t.change > 0 else "loses"
-            out.append(f"{comp.names.get(p, p)} {verb} {money(abs(t.change))} (± {money(t.change_se)}): "
-                       f"{money(t.before)} before, {money(t.after)} after.")
-    for f in r.fair_stakes:
-        s = f.result
-        if s.stake is None:
-            out.append(f"{f.target.title}: the fair value of {s.field} is {s.value:,.6g}.")
-            continue
-        if s.bound == "lower":
-            implied = (f" (as if a stake of {percent(s.implied_stake, 2)})" if s.implied_stake is not None else "")
-            out.append(f"{f.target.title}: no stake is needed; what it receives besides the stake is already worth "
-                       f"more than its value before ({money(s.achieved)} against {money(s.target)}){implied}. "
-                       f"Reported stake: {percent(f.target.reported)}.")
-        elif s.bound == "upper":
-            out.append(f"{f.target.title}: even the whole company would not make it whole. "
-                       f"Reported stake: {percent(f.target.reported)}.")
-        else:
-            out.append(f"{f.target.title}: fair stake {percent(s.stake, 2)} (± {percent(s.stake_se, 2)}), "
-                       f"against {percent(f.target.reported)} reported.")
+def approx(x: float, currency: str = "$") -> str:
+    """An amount to three significant digits, as a reader quotes it: $465B, $68.4B, $1.09B."""
+    a = abs(x)
+    digits = 0 if a == 0 else 2 - math.floor(math.log10(a) % 3)
+    return short_amount(x, prefix=currency, spec=f",.{max(digits, 0)}f", small=",.0f", minus="−")
+
+
+def _names(r: Restructuring) -> dict[str, str]:
+    """Every id the reader might meet (parties, entities, contracts) by its name."""
+    out: dict[str, str] = {}
+    for sc in (r.before, r.after):
+        for i in [*sc.holder_ids, *sc.entity_ids]:
+            out.setdefault(i, sc.display_name(i))
+        for c in sc.contracts:
+            out.setdefault(c.id, c.name or c.id)
+        for ev in sc.projection.events if sc.projection is not None else ():
+            out.setdefault(ev.id, (ev.name or ev.id)[:1].lower() + (ev.name or ev.id)[1:])
+    if r.branches is not None:
+        for c in r.branches.triggered:
+            out.setdefault(c.id, c.name or c.id)
+    out.update(r.comparison.names)
+    out["structure"] = "through the structure"
     return out
 
 
+def _primary(r: Restructuring, party: str) -> FairStakeResult | None:
+    """The fair stake to quote for a party: everything it receives if that has a root, else its
+    claims through the structure alone."""
+    own = [f for f in r.fair_stakes if f.target.party == party]
+    return next((f for f in own if f.result.bound == "root" and f.target.basis == "total"), None) or next(
+        (f for f in own if f.result.bound == "root"), None)
+
+
+def first_paragraph(r: Restructuring) -> str:
+    """The report's first paragraph: what the analysis found, in plain words, with ranges and the
+    main caveat. Every figure in it is one of the run's JSON figures, rounded."""
+    comp = r.comparison
+    names = _names(r)
+    ranges = {x["label"]: x for x in r.stake_ranges()}
+    parties = list(dict.fromkeys(f.target.party for f in r.fair_stakes if f.target.reported is not None))
+    # Those the change leaves worse off come first: they are what the question is about.
+    parties.sort(key=lambda p: comp.transfers[p].change if p in comp.transfers else 0.0)
+    out = []
+    lead = "On the projection of the company's profits (an assumption throughout, not a reported figure), "
+    losers = []
+    for party in parties:
+        name = names.get(party, party)
+        t = comp.transfers.get(party)
+        total = next((f for f in r.fair_stakes if f.target.party == party and f.target.basis == "total"), None)
+        main = _primary(r, party)
+        if main is None or main.result.stake is None or t is None:
+            continue
+        rg = ranges.get(main.target.title)
+        between = (f" ({percent(rg['low'], 0)} to {percent(rg['high'], 0)} as the main assumptions move one at a "
+                   f"time)" if rg is not None and r.sensitivity is not None else "")
+        rep = main.target.reported
+        if main is total:
+            out.append(f"{lead}{name} gave up a position worth about {approx(main.result.target)} today for its "
+                       f"reported {percent(rep, 0)} stake and whatever else it receives after the change, worth "
+                       f"about {approx(t.after)}: a fair exchange would have been about "
+                       f"{percent(main.result.stake, 0)} of the company{between}.")
+            if rep is not None and main.result.stake > rep:
+                losers.append((party, name, rep))
+        else:
+            ahead = ""
+            if total is not None and total.result.bound == "lower":
+                ahead = (f"{lead if not out else ''}{name} comes out ahead whatever its stake, because its "
+                         f"contracts alone are worth more after the change (about {approx(total.result.achieved)}) "
+                         f"than its whole position before (about {approx(total.result.target)}); ")
+                out.append(f"{ahead}for its profit claims alone a fair stake would have been about "
+                           f"{percent(main.result.stake, 0)}{between}, against {percent(rep, 0)} reported.")
+            else:
+                out.append(f"{lead if not out else ''}for its profit claims alone, {name}'s fair stake would have "
+                           f"been about {percent(main.result.stake, 0)}{between}, against {percent(rep, 0)} reported.")
+        lead = ""
+    for party, name, rep in losers[:1]:
+        be = next((b for b in r.breakeven if b.target.party == party and b.target.basis == "total"), None)
+        said = []
+        for b in be.levers if be is not None else []:
+            if not b.is_root or b.value is None:
+                continue
+            if b.lever.key == "caps":
+                said.append(f"that every profit cap was about {b.value:.0f} times as large as reported")
+            elif b.lever.key == "value":
+                said.append(f"that the conversion made the company about {b.value:.1f} times as valuable")
+            elif b.lever.key == "static":
+                said.append(f"that the old structure should be read as one payout of the company at "
+                            f"{approx(b.value)}, with nothing paid over time")
+        if said:
+            out.append(f"For {percent(rep, 0)} to be fair to {name}, one would have to believe "
+                       + ", or ".join(said) + ".")
+    worst = max((f.result.stake_se or 0.0 for f in r.fair_stakes), default=0.0)
+    caps = any(b.lever.key == "caps" for x in r.breakeven for b in x.levers)
+    top = [h for h, slope in r.curve_before.slope_after.items() if slope == 1]
+    residual = names.get(r.mapping.get(top[0], top[0]), top[0]) if len(top) == 1 else "the holder of the residual"
+    caveat = ("The main caveat: these figures read the profit caps as fixed dollar amounts, paid out of profits "
+              f"over many years and discounted; larger or growing caps would move value from {residual} to the "
+              "investors (the break-even table shows how much). " if caps else
+              "The main caveat: the projection drives every figure. ")
+    out.append(caveat + f"The simulation's own error is small (under {max(worst, 0.001) * 100:.1f} percentage "
+               f"points on any fair stake); the assumptions matter far more.")
+    return " ".join(out)
+
+
+def key_points(r: Restructuring) -> list[str]:
+    """Short findings under the first paragraph: control, and who gains and loses."""
+    comp = r.comparison
+    names = _names(r)
+    out = []
+    cs = r.control_summary()
+    for key, label in (("before", "Before the change"), ("after", "After it")):
+        c = cs[key]
+        who = names.get(c["ultimate_controller"], "nobody") if c["ultimate_controller"] else "nobody"
+        via = [names.get(x, x) for x in reversed(c["chain"][1:-1])]
+        through = f" through {', then '.join(via)}" if via else ""
+        out.append(f"{label}, {who} controls {names.get(c['entity'], c['entity'])}{through}.")
+    for p, t in sorted(comp.transfers.items(), key=lambda kv: kv[1].change):
+        if abs(t.change) > 2 * t.change_se and t.change != 0:
+            verb = "gains" if t.change > 0 else "loses"
+            out.append(f"{names.get(p, p)} {verb} about {approx(abs(t.change))} in value today: "
+                       f"{approx(t.before)} before, {approx(t.after)} after.")
+    if r.branches is not None:
+        for p, b in r.branches.parties.items():
+            if abs(b.fails_less_before.value) > 2 * b.fails_less_before.standard_error and b.before.value:
+                verb = "more" if b.fails_less_before.value > 0 else "less"
+                out.append(f"Had the conversion failed, {names.get(p, p)} would have had about "
+                           f"{approx(abs(b.fails_less_before.value))} {verb} than in the old structure as it stood "
+                           f"({approx(b.fails.value)}).")
+    return out
 
 
 def render(r: Restructuring) -> str:
@@ -329,21 +486,40 @@ def render(r: Restructuring) -> str:
     from .. import __version__
 
     env = Environment(autoescape=True)
-    env.globals.update(money=money, percent=percent, show_value=show_value)
+    env.globals.update(money=money, approx=approx, percent=percent, show_value=show_value)
     text = (resources.files("stakeflow") / "data" / "templates" / "report.html.j2").read_text(encoding="utf-8")
     template = env.from_string(text)
     parties = list(dict.fromkeys([*r.payouts.after, *r.payouts.before]))
-    tornado_rows = r.sensitivity.to_frame().to_dict("records") if r.sensitivity is not None else []
-    sections = [("summary", "Summary"), ("control", "Control"), ("values", "Values"), ("fair-stakes", "Fair stakes"),
-                ("payouts", "Payouts"), ("contracts", "Contracts"), ("projection", "Projection"),
-                ("sensitivity", "Sensitivity"), ("assumptions", "Assumptions"), ("method", "Method")]
+    sections = [(k, v) for k, v in SECTIONS if k != "sensitivity" or r.sensitivity is not None]
+    levers = list(dict.fromkeys(b.lever.key for x in r.breakeven for b in x.levers))
+    lever_labels = {b.lever.key: b.lever.label for x in r.breakeven for b in x.levers}
     return template.render(
-        r=r, figs=figures(r), findings=_findings(r), plotly_js=Markup(get_plotlyjs()), version=__version__,
-        generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), sections=sections, payout_parties=parties,
+        r=r, figs=figures(r), first=first_paragraph(r), points=key_points(r), plotly_js=Markup(get_plotlyjs()),
+        version=__version__, generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), sections=sections,
+        payout_parties=parties, names=_names(r),
         controls=[("Before", r.control_before, r.before), ("After", r.control_after, r.after)],
-        tornado_rows=tornado_rows,
+        tornado_rows=r.tornado_rows(), contracts=r.contracts_value(), calibration=r.calibration(),
+        levers=levers, lever_labels=lever_labels, fair_index={id(f): i for i, f in enumerate(r.fair_stakes)},
         value_rows=[(p, t) for p, t in r.comparison.transfers.items() if t.before or t.after],
+        ranges=r.stake_ranges(), failed_sources=_failed_sources(r),
     )
+
+
+def _failed_sources(r: Restructuring) -> list[tuple[str, str]]:
+    """The sources of the contracts that failure of the conversion triggers, by field path."""
+    if r.branches is None:
+        return []
+    ids = {c.id for c in r.branches.triggered}
+    return [(p, s) for p, s in r.branches.fails.sources.items()
+            if p.startswith("contracts[") and p[len("contracts["):].split("]")[0] in ids]
+
+
+SECTIONS = [("summary", "Summary"), ("breakeven", "What would make it fair"), ("values", "Who gains"),
+            ("fair-stakes", "Fair stakes"), ("no-conversion", "If it had failed"), ("estimates", "Other estimates"),
+            ("calibration", "Calibration"), ("governance", "Governance"), ("payouts", "Payouts"),
+            ("contracts", "Contracts"), ("projection", "Projection"), ("sensitivity", "Sensitivity"),
+            ("appendix", "Appendix")]
+"""The report's sections, in order: id and the title in the page's navigation."""
 
 
 def write_report(r: Restructuring, path: str | Path) -> Path:
@@ -353,5 +529,6 @@ def write_report(r: Restructuring, path: str | Path) -> Path:
     return out
 
 
-__all__ = ["figures", "money", "payoff_figure", "percent", "render", "stake_value_figure", "timeline_figure",
-           "tornado_figure", "transfer_figure", "write_report"]
+__all__ = ["SECTIONS", "approx", "figures", "first_paragraph", "key_points", "money", "payoff_figure", "percent",
+           "render", "stake_value_figure", "static_figure", "timeline_figure", "tornado_figure", "transfer_figure",
+           "write_report"]

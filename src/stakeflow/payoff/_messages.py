@@ -13,3 +13,5 @@ JUMP = (
 )
 TOO_MANY_EVALUATIONS = "no payoff curve after {count:,} exact evaluations: too many breakpoints to find"
 UNSETTLED = "the breakpoint search did not settle: payouts are not piecewise linear in the proceeds"
+DATES_ORDER = "distributions on dates: give at least one date, in date order"
+DATED_SHAPE = "distributions of {entity!r} on {dates} dates: expected an array of shape (paths, {dates}), got {shape}"

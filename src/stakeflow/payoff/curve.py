@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,7 @@ def _at(points: list[Fraction], values: list[Fraction], slopes: list[Fraction], 
     return values[k] + slopes[k] * (x - points[k])
 
 
-def _kept(slopes: list[tuple[Fraction, ...]], float_slopes: np.ndarray, mapping: PartMap,
+def _kept(slopes: Sequence[tuple[Fraction, ...]], float_slopes: np.ndarray, mapping: PartMap,
           order: list[str]) -> list[int]:
     """The grid points (indices) at which some column's slope changes, the first always; a
     column is a sparse combination of parts (``mapping``).
@@ -94,7 +94,7 @@ class PayoffCurve:
                  class_shares: dict[str, Fraction], names: dict[str, str], grid: list[Fraction],
                  part_values: list[tuple[Fraction, ...]], part_slopes: list[tuple[Fraction, ...]],
                  holder_map: dict[str, tuple[tuple[int, Fraction], ...]], class_cols: list[int],
-                 evaluations: int = 0) -> None:
+                 evaluations: int = 0, part_floats: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         self.entity = entity
         self.currency = currency
         self.holders = holders
@@ -105,6 +105,7 @@ class PayoffCurve:
         self._grid = grid
         self._pv = part_values
         self._ps = part_slopes
+        self._given_floats = part_floats
         self._holder_map = holder_map
         self._class_map: PartMap = {c: ((col, Fraction(1)),) for c, col in zip(classes, class_cols, strict=True)}
 
@@ -124,6 +125,8 @@ class PayoffCurve:
 
     @cached_property
     def _part_floats(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._given_floats is not None:
+            return self._given_floats
         nparts = len(self._pv[0]) if self._pv else 0
         pv = np.array([[float(x) for x in row] for row in self._pv], dtype=np.float64).reshape(-1, nparts)
         ps = np.array([[float(x) for x in row] for row in self._ps], dtype=np.float64).reshape(-1, nparts)
@@ -333,6 +336,10 @@ def payoff_curve(sc: Scenario, entity: str | None = None, date: Any = None) -> P
             reference_waterfall(dated, _beyond(ent, as_of), ent.id, explain=False)
             raise KinkSearchError(M.UNSETTLED)
         comp[ent.id] = ce
+    if len(order) == 1 and order[0].id == root.id and root.is_equity:
+        # One equity entity: its pieces are the curve's grid as they are; exact rows are worked
+        # out when first read, the float tables come from the pieces directly.
+        return _single(sc, root, comp[root.id], terminals)
     # Each entity's proceeds as a scalar piecewise-linear function of the root's.
     inflow: dict[str, list[tuple[list[Fraction], list[Fraction], list[Fraction]]]] = {e.id: [] for e in order}
     inflow[root.id].append(([Fraction(0)], [Fraction(0)], [Fraction(1)]))
@@ -380,6 +387,31 @@ def payoff_curve(sc: Scenario, entity: str | None = None, date: Any = None) -> P
         holder_map={h: tuple(m) for h, m in holder_map.items()},
         class_cols=class_cols,
         evaluations=sum(len(ce.starts) for ce in comp.values()),
+    )
+
+
+def _single(sc: Scenario, root: Entity, ce: CompiledEntity, terminals: list[str]) -> PayoffCurve:
+    holder_map: dict[str, list[tuple[int, Fraction]]] = {t: [] for t in terminals}
+    for claimant, _, col, share in ce.payees:
+        if claimant in holder_map:
+            holder_map[claimant].append((col, share))
+    classes = [str(cid) for cid, _ in ce.parts]
+    named = {e.id: e.name or e.id for e in sc.entities} | {h.id: h.name or h.id for h in sc.holders}
+    holders = list(terminals)
+    return PayoffCurve.from_parts(
+        entity=root.id,
+        currency=sc.currency,
+        holders=holders,
+        classes=classes,
+        class_shares={c: root.class_shares(c) for c in classes},
+        names={k: named.get(k, k) for k in [*holders, *classes]},
+        grid=list(ce.starts),
+        part_values=ce.values,
+        part_slopes=ce.slopes,
+        holder_map={h: tuple(m) for h, m in holder_map.items()},
+        class_cols=list(range(len(classes))),
+        evaluations=len(ce.starts),
+        part_floats=ce.float_rows(),
     )
 
 

@@ -30,7 +30,7 @@ def from_pydantic(exc: ValidationError, tree: Any, lines: dict[Loc, int], root: 
         raw = tuple(err["loc"])
         # pydantic marks a problem with a mapping's key (a claimant id in `shares`) by "[key]".
         in_key = bool(raw) and raw[-1] == "[key]"
-        loc = _drop_union_tags(raw, tree)
+        loc = _drop_union_tags(raw, tree, missing=err["type"] == "missing")
         if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
             # A class without a valid `kind`: the problem is its `kind` key.
             loc = (*loc, str(err["ctx"]["discriminator"]).strip("'"))
@@ -43,20 +43,22 @@ def from_pydantic(exc: ValidationError, tree: Any, lines: dict[Loc, int], root: 
     return problems
 
 
-def _drop_union_tags(loc: tuple[Any, ...], tree: Any) -> Loc:
+def _drop_union_tags(loc: tuple[Any, ...], tree: Any, missing: bool = False) -> Loc:
     """The location without the names pydantic adds for union members (``function-plain[...]``,
     ``[key]``, a class's kind); a part that is a key of the file (``functional:``, ``x[1]:``) is
     kept."""
     out: list[str | int] = []
     node = tree
-    for part in loc:
+    for i, part in enumerate(loc):
         present = (isinstance(node, dict) and part in node) or (
             isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
         )
         if not present and isinstance(part, str) and ("[" in part or part.startswith("function")):
             continue
-        if not present and isinstance(node, dict) and node.get(TAG) == part:
-            continue  # the tag of a discriminated union: the value of the node's `kind`
+        if not present and isinstance(node, dict) and node.get(TAG) == part and not (missing and i == len(loc) - 1):
+            # The tag of a discriminated union (the value of the node's `kind`); the last part of
+            # a missing key is the key itself, even where `kind` happens to name it.
+            continue
         out.append(part)
         node = node[part] if present else None
     return tuple(out)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -168,16 +168,23 @@ def get_number(sc: Scenario, path: str) -> Fraction:
 
 def replace(sc: Scenario, path: str, value: Any) -> Scenario:
     """A copy of ``sc`` with the value at ``path`` replaced, validated like a file."""
+    return replace_all(sc, [(path, value)])
+
+
+def replace_all(sc: Scenario, changes: Sequence[tuple[str, Any]]) -> Scenario:
+    """A copy of ``sc`` with every ``(path, value)`` of ``changes`` set, validated once, like a file."""
     tree = raw(sc)
-    f = locate_in(tree, path)
-    node = tree
-    for part in f.loc[:-1]:
-        node = node[part]
-    node[f.loc[-1]] = value
+    for path, value in changes:
+        f = locate_in(tree, path)
+        node = tree
+        for part in f.loc[:-1]:
+            node = node[part]
+        node[f.loc[-1]] = value
     try:
         return type(sc).model_validate(tree)
     except ValidationError as exc:
-        raise ScenarioError(from_pydantic(exc, tree, {}, type(sc)), f"{path} = {value}") from None
+        context = ", ".join(f"{path} = {value}" for path, value in changes)
+        raise ScenarioError(from_pydantic(exc, tree, {}, type(sc)), context) from None
 
 
 def _walk(node: Any, loc: tuple[str | int, ...], path: str, out: list[Field]) -> None:
@@ -217,4 +224,5 @@ def numeric_fields(sc: Scenario, sections: tuple[str, ...] = SECTIONS) -> list[F
     return out
 
 
-__all__ = ["Field", "FieldPathError", "get_number", "locate", "locate_in", "numeric_fields", "parse", "raw", "replace"]
+__all__ = ["Field", "FieldPathError", "get_number", "locate", "locate_in", "numeric_fields", "parse", "raw", "replace",
+           "replace_all"]

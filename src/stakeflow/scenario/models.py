@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Discriminator, Field, ModelWrapValidatorHandler, Tag, TypeAdapter, model_validator
+from pydantic import Discriminator, Field, ModelWrapValidatorHandler, PrivateAttr, Tag, TypeAdapter, model_validator
 
 from . import errors as E
 from ._base import EMPTY, Amount, FrozenMap, Id, ReadOnlyMap, _Model
@@ -577,6 +577,10 @@ class Governance(_Model):
 class Entity(_Model):
     """An organisation whose proceeds the scenario distributes, or a terminal one."""
 
+    # Shares per class, kept with the holdings they were summed from (a copy with other
+    # holdings sums its own).
+    _shares_by_class: tuple[object, dict[str, Fraction]] | None = PrivateAttr(default=None)
+
     id: Id
     name: str | None = None
     legal_form: LegalForm = "other"
@@ -614,7 +618,14 @@ class Entity(_Model):
         raise KeyError(class_id)
 
     def class_shares(self, class_id: str) -> Fraction:
-        return sum((h.shares for h in self.holdings or () if h.class_ == class_id), Fraction(0))
+        """The class's shares: the sum of its holdings (worked out for every class at once, and kept)."""
+        kept = self._shares_by_class
+        if kept is None or kept[0] is not self.holdings:
+            totals: dict[str, Fraction] = {}
+            for h in self.holdings or ():
+                totals[h.class_] = totals.get(h.class_, Fraction(0)) + h.shares
+            kept = self._shares_by_class = (self.holdings, totals)
+        return kept[1].get(class_id, Fraction(0))
 
     @model_validator(mode="after")
     def _post_money_safes(self) -> Entity:

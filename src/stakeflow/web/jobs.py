@@ -18,7 +18,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import stakeflow  # noqa: F401  (imported in the server process before it forks the workers)
 
 from ..analysis.control import analyze_control, control_figure
 from ..engine import exit_amount, resolve_entity
