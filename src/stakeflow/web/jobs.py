@@ -18,7 +18,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-
 from ..analysis.control import analyze_control, control_figure
 from ..engine import exit_amount, resolve_entity
 from ..engine import waterfall as run_waterfall
