@@ -23,6 +23,8 @@ from web_helpers import BASE, ROOT, LiveServer, free_port, make_client
 
 GUST = (ROOT / "tests" / "cases" / "gust_participating.yaml").read_text()
 VENTURE = (ROOT / "examples" / "venture_stacked.yaml").read_text()
+LONG = "500M"
+"""Monte Carlo paths that take minutes: work still running when a limit, a client or a signal stops it."""
 MONTE_CARLO = {"method": "montecarlo", "equity_value": "250M", "volatility": "60%", "term": 3, "rate": "4%"}
 
 
@@ -88,10 +90,10 @@ def watching(workers: Any) -> Iterator[set[Any]]:
 
 
 def test_work_past_the_time_limit_is_stopped_with_503() -> None:
-    with make_client(time_limit=1.0) as c:
+    with make_client(time_limit=1.0, max_paths=10**9) as c:
         workers = c.app.app.state.workers  # type: ignore[attr-defined]
         with watching(workers) as seen:
-            r = c.post("/api/value", json={"scenario": VENTURE, **MONTE_CARLO, "paths": "10M"})
+            r = c.post("/api/value", json={"scenario": VENTURE, **MONTE_CARLO, "paths": LONG})
         assert r.status_code == 503
         assert r.json() == {"errors": ["error: the computation took longer than this server's limit of 1 s "
                                        "(--time-limit) and was stopped"]}
@@ -210,7 +212,8 @@ def test_python_tags_never_run(client: TestClient, tmp_path: Path) -> None:
 def test_sigterm_stops_the_server(tmp_path: Path) -> None:
     port = free_port()
     exe = str(Path(sys.executable).with_name("stakeflow"))
-    proc = subprocess.Popen([exe, "serve", "--port", str(port), "--db", str(tmp_path / "lib.db"), "--time-limit", "60"],
+    proc = subprocess.Popen([exe, "serve", "--port", str(port), "--db", str(tmp_path / "lib.db"), "--time-limit", "600",
+                             "--max-paths", str(10**9)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "COLUMNS": "200"})
     try:
         url = f"http://127.0.0.1:{port}"
@@ -226,7 +229,7 @@ def test_sigterm_stops_the_server(tmp_path: Path) -> None:
 
         def busy() -> None:  # a long computation in flight when the signal comes
             try:
-                httpx.post(url + "/api/value", json={"scenario": VENTURE, **MONTE_CARLO, "paths": "10M"}, timeout=60)
+                httpx.post(url + "/api/value", json={"scenario": VENTURE, **MONTE_CARLO, "paths": LONG}, timeout=60)
             except httpx.HTTPError:
                 pass
 
@@ -243,13 +246,13 @@ def test_sigterm_stops_the_server(tmp_path: Path) -> None:
 
 
 def test_work_stops_when_the_client_goes_away(tmp_path: Path) -> None:
-    with LiveServer(tmp_path / "lib.db", seed_examples=False, time_limit=120) as srv:
+    with LiveServer(tmp_path / "lib.db", seed_examples=False, time_limit=120, max_paths=10**9) as srv:
         workers = srv.app.app.state.workers  # type: ignore[attr-defined]
         with httpx.Client(base_url=srv.url, timeout=120) as c:  # a worker ready, as on a server in use
             assert c.post("/api/validate", json={"scenario": GUST}).status_code == 200
         with watching(workers) as seen:
             with pytest.raises(httpx.ReadTimeout), httpx.Client(base_url=srv.url, timeout=2) as c:
-                c.post("/api/value", json={"scenario": VENTURE, **MONTE_CARLO, "paths": "10M"})
+                c.post("/api/value", json={"scenario": VENTURE, **MONTE_CARLO, "paths": LONG})
             # The client has gone: within a few polls of the connection its worker is killed,
             # long before the computation (tens of seconds) or the time limit (two minutes) ends.
             deadline = time.monotonic() + 60
