@@ -183,3 +183,21 @@ def test_diagram_labels_count_stock_not_options_or_warrants() -> None:
     sc = scenario(EQUITY.format(a=600, b=400, pv=1))
     edges = {(a, b): label for a, b, label in _ownership_edges(sc)}
     assert edges == {("a", "co"): "60.0% of stock", ("b", "co"): "40.0% of stock", ("c", "co"): "options"}
+
+
+def test_a_crowded_diagram_keeps_its_labels_apart() -> None:
+    holders = [f"holder_{i}" for i in range(15)]
+    text = ("stakeflow: 1\nholders:\n" + "".join(f"  - {{id: {h}}}\n" for h in holders)
+            + "entities:\n  - id: co\n    classes: [{id: common, kind: common}]\n    holdings:\n"
+            + "".join(f"      - {{holder: {h}, class: common, shares: {i + 1}M}}\n" for i, h in enumerate(holders)))
+    sc = sf.loads(text)
+    fig = control_figure(sc)
+    # Fifteen edges into one entity: their labels go to the owners' hover text, not on the edges.
+    assert [a.text for a in fig.layout.annotations if a.text] == []
+    people = next(tr for tr in fig.data if tr.name == "holders")
+    assert "0.8% of stock of co" in people.hovertext[0]  # 1M of 120M shares
+    # Fifteen nodes in a row: names alternate above and below.
+    assert list(people.textposition[:4]) == ["top center", "bottom center", "top center", "bottom center"]
+    # A small diagram keeps its edge labels.
+    small = control_figure(sf.load(ROOT / "examples/openai/recap_2025.yaml"))
+    assert "27.0% of stock" in [a.text for a in small.layout.annotations]

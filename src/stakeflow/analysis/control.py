@@ -11,6 +11,7 @@ controller is a controlled entity, else the controller itself.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
@@ -146,6 +147,10 @@ def _ownership_edges(sc: Scenario) -> list[tuple[str, str, str]]:
     return edges
 
 
+CROWDED = 10
+"""More nodes than this in a row of the diagram, or edges into one node, and labels crowd."""
+
+
 def _wrap(text: str, width: int = 18) -> str:
     """Break a long name over lines so that neighbouring nodes' labels stay apart."""
     lines: list[str] = []
@@ -202,13 +207,19 @@ def control_figure(sc: Scenario, result: ControlResult | None = None) -> go.Figu
             pos[n] = (xs[n], -float(r))
 
     fig = go.Figure()
+    # With many edges into one entity their labels would pile up on each other: they are then
+    # shown when hovering over the owner instead.
+    into = Counter(b for _, b, _ in own)
+    held: dict[str, list[str]] = {}
     for i, (a, b, label) in enumerate(own):
         (x0, y0), (x1, y1) = pos[a], pos[b]
         at = 0.25 + 0.2 * (i % 2)  # staggered so that neighbouring labels do not overlap
         fig.add_annotation(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y",
                            showarrow=True, arrowhead=2, arrowwidth=1, arrowcolor="#999", standoff=14, text="")
-        fig.add_annotation(x=x0 + at * (x1 - x0), y=y0 + at * (y1 - y0), text=label, showarrow=False,
-                           font={"size": 10, "color": "#666"}, bgcolor="rgba(255,255,255,0.7)")
+        held.setdefault(a, []).append(f"{label} of {sc.display_name(b)}")
+        if into[b] <= CROWDED:
+            fig.add_annotation(x=x0 + at * (x1 - x0), y=y0 + at * (y1 - y0), text=label, showarrow=False,
+                               font={"size": 10, "color": "#666"}, bgcolor="rgba(255,255,255,0.7)")
     for a, b in ctrl:
         (x0, y0), (x1, y1) = pos[a], pos[b]
         fig.add_annotation(x=x1, y=y1, ax=x0 + 0.015, ay=y0, xref="x", yref="y", axref="x", ayref="y",
@@ -220,18 +231,21 @@ def control_figure(sc: Scenario, result: ControlResult | None = None) -> go.Figu
         hover = []
         for n in members:
             f = result.entities.get(n)
-            hover.append(f"{sc.display_name(n)}<br>controlled by {f.controller} ({f.basis})"
-                         if f and f.controller else sc.display_name(n))
+            hover.append("<br>".join([sc.display_name(n), *held.get(n, ()),
+                                      *([f"controlled by {f.controller} ({f.basis})"] if f and f.controller else [])]))
+        # In a crowded layer, labels alternate above and below their nodes.
+        where = [("bottom center" if len(layers[rank[n]]) > CROWDED and layers[rank[n]].index(n) % 2
+                  else "top center") for n in members]
         fig.add_trace(go.Scatter(
             x=[pos[n][0] for n in members], y=[pos[n][1] for n in members], mode="markers+text",
             marker={"size": 26, "color": color, "symbol": symbol}, text=[_wrap(sc.display_name(n)) for n in members],
-            textposition="top center", hovertext=hover, hoverinfo="text", name=group))
+            textposition=where, hovertext=hover, hoverinfo="text", name=group))
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line={"color": "#c0392b", "width": 3},
                              name="control"))
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line={"color": "#999", "width": 1},
                              name="ownership / claim"))
     fig.update_layout(title=f"Ownership and control: {sc.name or ''}".rstrip(": "), template="plotly_white",
                       xaxis={"visible": False, "range": [-0.05, 1.05]},
-                      yaxis={"visible": False, "range": [-max(layers) - 0.25, 0.5]},
+                      yaxis={"visible": False, "range": [-max(layers, default=0) - 0.25, 0.5]},
                       height=200 + 140 * len(layers), margin={"l": 20, "r": 20, "t": 60, "b": 20})
     return fig

@@ -29,14 +29,7 @@ def explain(
     with user_errors():
         r = run_waterfall(sc, value, entity, explain=True)
     if json_out:
-        doc = r.to_json()
-        doc["steps"] = [
-            {"entity": s.entity, "kind": s.kind, "text": s.text,
-             "amount": None if s.amount is None else float(s.amount),
-             "claimant": s.claimant, "class": s.class_id}
-            for s in r.steps
-        ]
-        emit_json(doc)
+        emit_json(r.explain_json())
         return
     show_ledger(r)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 StepKind = Literal[
     "proceeds",
@@ -41,3 +41,9 @@ class Step:
     amount: Fraction | None = None
     claimant: str | None = None
     class_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The step as ``stakeflow explain --json`` prints it."""
+        return {"entity": self.entity, "kind": self.kind, "text": self.text,
+                "amount": None if self.amount is None else float(self.amount),
+                "claimant": self.claimant, "class": self.class_id}

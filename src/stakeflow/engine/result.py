@@ -88,6 +88,10 @@ class WaterfallResult:
             "entities": {k: v.to_json() for k, v in self.entities.items()},
         }
 
+    def explain_json(self) -> dict[str, Any]:
+        """The waterfall document with the explain ledger's ``steps`` (``stakeflow explain --json``)."""
+        return {**self.to_json(), "steps": [s.to_json() for s in self.steps]}
+
     def to_frame(self) -> pd.DataFrame:
         """One row per ultimate recipient: amount (float) and share of the exit value."""
         import pandas as pd

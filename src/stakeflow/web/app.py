@@ -1,61 +1,43 @@
-"""The web app (FastAPI): a scenario library and, for each scenario, the waterfall at an exit,
-the payoff chart and the control finding. Thin: it calls the same functions as the CLI.
+"""The web app (FastAPI): a scenario library with revisions, the waterfall explorer, the editor,
+valuation, comparison and control, and the JSON API of SPEC §11 underneath them.
 
-Run it with ``stakeflow serve``; JSON endpoints under ``/api`` take a scenario's text and return
-the documents of SPEC §7.
+Run it with ``stakeflow serve``. Thin: pages are HTML shells whose scripts call the JSON API,
+and the API calls the same library functions as the command line, in worker processes that
+the server stops at its time limit (:mod:`.worker`). Every script, style and font is served by
+the app itself (plotly from the plotly package, Swagger UI from fastapi-offline): it
+works without a network and loads nothing from other hosts.
 """
 
 from __future__ import annotations
 
-import functools
+import contextlib
+import logging
+import threading
+from collections.abc import AsyncIterator
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..analysis.control import analyze_control, control_figure
-from ..engine import resolve_entity, waterfall
-from ..engine.result import EquityFlow, WaterfallResult
-from ..payoff import payoff_curve
-from ..payoff.figure import payoff_figure
-from ..scenario import Scenario, loads
+from ..scenario import loads
 from ..scenario.errors import StakeflowError
-from ..scenario.validate import children
-from .store import Saved, Store
+from . import _messages as M
+from . import schemas as S
+from .api import Api, ApiError
+from .guard import Guard, allowed_hosts
+from .pages import pages_router
+from .store import Store
+from .worker import Workers
 
-_TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
-_TEMPLATES.env.filters["money"] = lambda x: f"{float(x):,.2f}"
-_TEMPLATES.env.filters["pct"] = lambda x: f"{float(x):.2%}"
+log = logging.getLogger("stakeflow.web")
 
-
-class _Ask(BaseModel):
-    """A request of the JSON API: the scenario's text and what to compute."""
-
-    model_config = ConfigDict(extra="forbid")
-    scenario: str = Field(description="The scenario file's text (YAML or JSON).")
-    exit: str | float | None = Field(default=None, description="Proceeds, any spelling of SPEC §1.")
-    entity: str | None = None
-    date: str | None = Field(default=None, description="Distribution date YYYY-MM-DD (SPEC §10).")
-
-
-@functools.cache
-def plotly_js() -> str:
-    """plotly's JavaScript, served by the app itself so pages work without a network."""
-    import plotly.offline
-
-    return str(plotly.offline.get_plotlyjs())
-
-
-def _errors(exc: StakeflowError) -> list[str]:
-    return exc.lines()
-
-
-def _figure_div(fig: Any) -> str:
-    return str(fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False}))
+DEFAULT_MAX_PATHS = 10_000_000
+DEFAULT_TIME_LIMIT = 10.0
 
 
 def _bundled_examples() -> list[tuple[str, str]]:
@@ -76,127 +58,82 @@ def _bundled_examples() -> list[tuple[str, str]]:
     return out
 
 
-def create_app(database: str = "sqlite://", seed_examples: bool = True) -> FastAPI:
-    """The app, with its library in the SQLite database ``database`` (a SQLAlchemy URL)."""
+def create_app(database: str = "sqlite://", seed_examples: bool = True, *, host: str = "127.0.0.1",
+               port: int = 8000, max_paths: int = DEFAULT_MAX_PATHS,
+               time_limit: float = DEFAULT_TIME_LIMIT) -> Guard:
+    """The app, with its library in the SQLite database ``database`` (a SQLAlchemy URL),
+    answering to ``host:port`` (SPEC §11)."""
     store = Store(database)
     if seed_examples and len(store) == 0:
         for name, text in _bundled_examples():
             store.add(name, text)
-    app = FastAPI(title="stakeflow", description="Exact waterfalls, payoff curves and control of capital structures.")
+    workers = Workers(time_limit)
+    api = Api(store, workers, max_paths)
 
-    def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
-        return _TEMPLATES.TemplateResponse(request, template, {"library": store.all(), **ctx}, status_code=status)
-
-    @app.get("/static/plotly.js", include_in_schema=False)
-    def plotly() -> Response:
-        return Response(plotly_js(), media_type="application/javascript",
-                        headers={"Cache-Control": "max-age=86400"})
-
-    @app.get("/", response_class=HTMLResponse)
-    def index(request: Request) -> HTMLResponse:
-        return page(request, "index.html", text="", name="", errors=[])
-
-    @app.post("/scenarios", response_class=HTMLResponse, response_model=None)
-    def add(request: Request, text: str = Form(""), name: str = Form("")) -> Response:
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        threading.Thread(target=workers.warm, daemon=True).start()
         try:
-            sc = loads(text, "scenario")
-        except StakeflowError as exc:
-            # Nothing is saved and nothing the user typed is lost: the form comes back filled in.
-            return page(request, "index.html", status=422, text=text, name=name, errors=_errors(exc))
-        saved = store.add(name.strip() or sc.name or "unnamed scenario", text)
-        return RedirectResponse(f"/scenarios/{saved.id}", status_code=303)
+            yield
+        finally:
+            workers.stop_all()
+            store.close()
 
-    @app.get("/scenarios/{scenario_id}", response_class=HTMLResponse, response_model=None)
-    def show(request: Request, scenario_id: int, exit: str | None = None, entity: str | None = None) -> Response:
-        saved = store.get(scenario_id)
-        if saved is None:
-            return page(request, "missing.html", status=404, scenario_id=scenario_id)
-        return page(request, "scenario.html", **_analysis(saved, exit, entity))
+    app = FastAPIOffline(title="stakeflow", version="1",
+                         description="Exact waterfalls, payoff curves, valuation and control of capital structures "
+                                     "(SPEC §11). Every error answer is `{\"errors\": [\"error: ...\"]}`.",
+                         lifespan=lifespan, static_url="/static/docs", redoc_url=None)
+    app.state.store = store
+    app.state.api = api
+    app.state.workers = workers
 
-    @app.post("/scenarios/{scenario_id}/delete", response_model=None)
-    def delete(scenario_id: int) -> Response:
-        store.delete(scenario_id)
-        return RedirectResponse("/", status_code=303)
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return exc.response()
 
-    @app.post("/api/waterfall")
-    def api_waterfall(ask: _Ask) -> JSONResponse:
-        """SPEC §7's waterfall document for the scenario at ``exit`` (default ``exit.value``)."""
-        return _api(lambda sc: waterfall(sc, _exit_of(sc, ask.exit), ask.entity, explain=False,
-                                              date=ask.date).to_json(), ask)
+    @app.exception_handler(StakeflowError)
+    async def _user_error(_: Request, exc: StakeflowError) -> JSONResponse:
+        return JSONResponse({"errors": exc.lines()}, status_code=422)
 
-    @app.post("/api/breakpoints")
-    def api_breakpoints(ask: _Ask) -> JSONResponse:
-        """SPEC §7's breakpoints document."""
-        return _api(lambda sc: payoff_curve(sc, ask.entity, ask.date).to_json(), ask)
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        lines = [M.BAD_FIELD.format(key=".".join(str(x) for x in e["loc"][1:]) or "request",
+                                    detail=str(e["msg"]).lower()) for e in exc.errors()]
+        return JSONResponse({"errors": lines}, status_code=422)
 
-    @app.post("/api/control")
-    def api_control(ask: _Ask) -> JSONResponse:
-        """SPEC §7's control document."""
-        return _api(lambda sc: analyze_control(sc).to_json(), ask)
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 404:
+            line = M.NOT_FOUND.format(path=request.url.path)
+        elif exc.status_code == 405:
+            line = M.METHOD.format(method=request.method, path=request.url.path)
+        else:
+            line = f"error: {exc.detail}"
+        return JSONResponse({"errors": [line]}, status_code=exc.status_code, headers=exc.headers)
 
-    return app
+    @app.exception_handler(Exception)
+    async def _bug(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("request failed")
+        return JSONResponse({"errors": [M.INTERNAL.format(detail=type(exc).__name__)]}, status_code=500)
 
+    app.include_router(api.router())
+    app.include_router(pages_router(api))
 
-class _NoExit(StakeflowError):
-    def lines(self) -> list[str]:
-        return ["error: no exit value: give one, or set exit.value in the scenario"]
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (S.NewScenario, S.SaveScenario, S.AskValidate, S.AskWaterfall, S.AskBreakpoints, S.AskControl,
+                      S.AskValue, S.AskCompare):
+            spec = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(spec.pop("$defs", {}))
+            components[model.__name__] = spec
+        # FastAPI's own validation error shapes are never answered: errors are S.Errors.
+        components.pop("HTTPValidationError", None)
+        components.pop("ValidationError", None)
+        app.openapi_schema = schema
+        return schema
 
-
-def _exit_of(sc: Scenario, given: str | float | None) -> Any:
-    if given is not None and str(given).strip():
-        return given
-    if sc.exit is not None and sc.exit.value is not None:
-        return sc.exit.value
-    raise _NoExit()
-
-
-def _api(compute: Any, ask: _Ask) -> JSONResponse:
-    try:
-        sc = loads(ask.scenario, "scenario")
-        return JSONResponse(compute(sc))
-    except StakeflowError as exc:
-        return JSONResponse({"errors": _errors(exc)}, status_code=422)
-
-
-def _default_entity(sc: Scenario) -> str | None:
-    """SPEC §7's default entity, or else the first root: the page lets the user pick another."""
-    try:
-        return resolve_entity(sc).id
-    except StakeflowError:
-        held = {c for e in sc.entities for c in children(e)}
-        roots = [e.id for e in sc.entities if e.distributes and e.id not in held]
-        return roots[0] if roots else None
-
-
-def _analysis(saved: Saved, exit_text: str | None, entity: str | None) -> dict[str, Any]:
-    """Everything the scenario page shows; problems become messages on the page, never a crash."""
-    ctx: dict[str, Any] = {"saved": saved, "errors": [], "result": None, "classes": [], "payoff": None,
-                           "control": None, "control_div": None, "exit_text": exit_text or "", "entity": entity}
-    try:
-        sc = loads(saved.text, saved.name)
-    except StakeflowError as exc:
-        ctx["errors"] = _errors(exc)
-        return ctx
-    ctx["scenario"] = sc
-    control = analyze_control(sc)
-    ctx["control"] = control
-    ctx["control_div"] = _figure_div(control_figure(sc, control))
-    if not entity:
-        entity = _default_entity(sc)
-    if not (exit_text or "").strip() and (sc.exit is None or sc.exit.value is None):
-        ctx["hint"] = "Enter the proceeds to distribute (e.g. 50M, 1.5B) and press Distribute."
-        return ctx
-    try:
-        value = _exit_of(sc, exit_text)
-        ctx["exit_text"] = str(exit_text or value)
-        result: WaterfallResult = waterfall(sc, value, entity, explain=False)
-        curve = payoff_curve(sc, result.entity)
-    except StakeflowError as exc:
-        ctx["errors"] = _errors(exc)
-        return ctx
-    ctx["result"] = result
-    flow = result.entities[result.entity]
-    if isinstance(flow, EquityFlow):
-        ctx["classes"] = [(cid, amt, cid in flow.converted) for cid, amt in flow.classes.items()]
-    ctx["payoff"] = _figure_div(payoff_figure(curve))
-    return ctx
+    app.openapi = openapi  # type: ignore[method-assign]
+    return Guard(app, allowed_hosts(host, port))
