@@ -11,6 +11,7 @@ from typing import Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from ..io.tables import export, value_inputs, value_tables
 from ..scenario.errors import InputError
@@ -158,8 +159,8 @@ def show_result(res: ValuationResult) -> None:
     cur = res.currency
     inputs = ", ".join(f"{k.replace('_', ' ')} {_fmt(k, v)}" for k, v in res.inputs.items()
                        if not isinstance(v, dict | list) and k not in _UNSHOWN)
-    console.print(f"[bold]{res.entity}[/bold]: {TITLES[res.method]}, equity value {money(res.equity_value, cur)}"
-                  + (f" ({inputs})" if inputs else ""))
+    console.print(Text.assemble((res.entity, "bold"), f": {TITLES[res.method]}, equity value "
+                                f"{money(res.equity_value, cur)}" + (f" ({inputs})" if inputs else "")))
     if res.backsolve is not None:
         console.print(f"backsolved: {res.backsolve['class']} is worth {res.backsolve['price']:,.4f} a share "
                       f"at an equity value of {money(res.equity_value, cur)}")

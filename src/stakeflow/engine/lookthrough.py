@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..scenario import errors as E
-from ..scenario.errors import InputError
+from ..scenario.errors import ArgumentError, InputError
 from ..scenario.models import Entity, Exit, Scenario
 from ..scenario.numbers import NumberError, parse_number
 from ..scenario.validate import children
@@ -27,9 +27,9 @@ def exit_amount(value: Any) -> Fraction:
     try:
         v = parse_number(value)
     except NumberError as exc:
-        raise InputError(E.EXIT_VALUE.format(value=value, detail=exc)) from None
+        raise ArgumentError(E.EXIT_VALUE.format(value=value, detail=exc)) from None
     if v < 0:
-        raise InputError(E.EXIT_VALUE.format(value=value, detail="must not be negative"))
+        raise ArgumentError(E.EXIT_VALUE.format(value=value, detail="must not be negative"))
     return v
 
 
@@ -40,7 +40,7 @@ def distribution_date(value: Any) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise InputError(E.BAD_DATE.format(value=value)) from None
+        raise ArgumentError(E.BAD_DATE.format(value=value)) from None
 
 
 def at_date(sc: Scenario, date: Any = None) -> Scenario:

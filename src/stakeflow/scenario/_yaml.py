@@ -7,6 +7,7 @@ of every key and item so that errors can name it.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -80,7 +81,16 @@ def read_tree(text: str) -> tuple[Any, dict[Loc, int], list[Problem]]:
                 return _walk_collection(n, loc)
             finally:
                 on_path.discard(id(n))
-        return _scalar(n)
+        return _text(_scalar(n), loc, n)
+
+    def _text(value: Any, loc: Loc, n: yaml.Node) -> Any:
+        # An escape such as "\ud800" makes half a surrogate pair: not a character, and no
+        # terminal, JSON, YAML or Excel writer can show it. Reported, then kept escaped.
+        if isinstance(value, str) and _SURROGATE.search(value):
+            code = _SURROGATE.search(value).group().encode("utf-8", "backslashreplace").decode()  # type: ignore[union-attr]
+            problems.append(Problem(path_str(loc), E.SURROGATE.format(code=code), n.start_mark.line + 1))
+            return value.encode("utf-8", "backslashreplace").decode()
+        return value
 
     def _walk_collection(n: yaml.MappingNode | yaml.SequenceNode, loc: Loc) -> Any:
         if isinstance(n, yaml.SequenceNode):
@@ -95,6 +105,7 @@ def read_tree(text: str) -> tuple[Any, dict[Loc, int], list[Problem]]:
             if not isinstance(key, str):
                 # Keys are names and ids: `on:` or `1:` mean the text, not a boolean or a number.
                 key = str(k.value) if isinstance(k, yaml.ScalarNode) else "?"
+            key = _text(key, (*loc, key.encode("utf-8", "backslashreplace").decode()), k)
             if key in out and key not in inherited:
                 problems.append(Problem(path_str((*loc, key)), f"duplicate key {key!r}", k.start_mark.line + 1))
             inherited.discard(key)
@@ -129,6 +140,8 @@ def read_tree(text: str) -> tuple[Any, dict[Loc, int], list[Problem]]:
         return None, {}, [Problem("", E.TOO_DEEP)]
     return tree, lines, problems
 
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 MAX_VALUES = 1_000_000
 """Most values a document may expand to; aliases repeated within aliases could otherwise

@@ -72,6 +72,10 @@ EMPTY_FILE = "the file is empty; a scenario starts with 'stakeflow: 1'"
 TOO_DEEP = "not valid as a scenario: the document is nested too deeply"
 SELF_REFERENCE = "not valid as a scenario: an alias (*name) refers to a value that contains it"
 TOO_LARGE = "not valid as a scenario: the document expands to more than {most} values (aliases repeated)"
+SURROGATE = (
+    "not text: {code} is half of a UTF-16 surrogate pair, not a character; write the character itself "
+    "(or its pair, e.g. \"\\ud83d\\ude00\")"
+)
 OUT_OF_RANGE = "{text!r} is out of range: numbers must lie between 1e-{digits} and 1e{digits} in size"
 PARSE = "{detail}"
 EXIT_VALUE = "exit value {value!r}: {detail}"
@@ -154,6 +158,16 @@ class ScenarioError(StakeflowError):
 
 class InputError(StakeflowError):
     """Bad input that is not part of a scenario file (an exit value, an option)."""
+
+    about_the_file = True
+    """Whether the problem lies in the scenario the command read (no entity to distribute, money it
+    cannot absorb): the command line then names the file in the message."""
+
+
+class ArgumentError(InputError):
+    """A value given beside the file (an exit value, a date): the message names the value, not the file."""
+
+    about_the_file = False
 
 
 def join_ids(ids: Iterable[str]) -> str:
