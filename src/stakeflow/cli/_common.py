@@ -59,7 +59,8 @@ def user_errors() -> Iterator[None]:
 
 
 def _naming_the_file(line: str) -> str:
-    if len(_read) != 1 or _read[0] in line or not line.startswith("error: "):
+    # A line that names the file already, or an option (``error: --paths ...``), is left as it is.
+    if len(_read) != 1 or _read[0] in line or not line.startswith("error: ") or line.startswith("error: --"):
         return line
     return f"error: {_read[0]}: {line.removeprefix('error: ')}"
 

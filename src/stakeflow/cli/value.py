@@ -20,6 +20,7 @@ from ..valuation.backsolve import backsolve
 from ..valuation.dlom import METHODS as DLOM_METHODS
 from ..valuation.montecarlo import DEFAULT_CHUNK, DEFAULT_PATHS, value_montecarlo
 from ..valuation.opm import value_opm
+from ..valuation.parameters import MAX_PATHS, paths_within
 from ..valuation.parameters import rate as read_rate
 from ..valuation.pwerm import value_pwerm
 from ..valuation.result import ValuationResult
@@ -68,6 +69,7 @@ def value(
                                         help="Volatility for the DLOM (default --volatility)."),
     dlom_term: str = typer.Option(None, "--dlom-term", help="Holding period for the DLOM (default --term)."),
     paths: str = typer.Option(None, "--paths", help=f"Monte Carlo paths (default {DEFAULT_PATHS:,})."),
+    max_paths: str = typer.Option(None, "--max-paths", help=f"Most --paths allowed (default {MAX_PATHS:,})."),
     seed: str = typer.Option(None, "--seed", help="Monte Carlo seed (default 0)."),
     chunk_size: str = typer.Option(None, "--chunk-size", help=f"Paths per unit of work (default {DEFAULT_CHUNK:,})."),
     workers: str = typer.Option(None, "--workers", help="Worker processes for Monte Carlo (default 1)."),
@@ -122,9 +124,9 @@ def value(
             if sample:
                 _check_options("montecarlo with a sample file", {"--paths": paths, "--seed": seed,
                                                                  "--antithetic": antithetic}, set())
-            n = DEFAULT_PATHS if paths is None else paths
+            n = paths_within(DEFAULT_PATHS if paths is None else paths, MAX_PATHS if max_paths is None else max_paths)
             show = progress if progress is not None else sys.stderr.isatty()
-            with _progress_bar(bool(show) and not sample, _total(n)) as advance:
+            with _progress_bar(bool(show) and not sample, n) as advance:
                 res = value_montecarlo(
                     sc, equity_value, volatility, _need(method, "--term T", term), _need(method, "--rate R", rate),
                     paths=n, seed=0 if seed is None else seed,
@@ -142,13 +144,6 @@ def value(
         emit_json(res.to_json())
     else:
         show_result(res)
-
-
-def _total(paths: str | int) -> int:
-    try:
-        return max(int(float(str(paths).replace("_", "").replace(",", ""))), 1)
-    except ValueError:
-        return 1  # the real check, with its message, is value_montecarlo's
 
 
 TITLES = {"opm": "option pricing method", "montecarlo": "Monte Carlo", "pwerm": "PWERM", "hybrid": "hybrid method"}

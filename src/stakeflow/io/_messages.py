@@ -4,6 +4,8 @@ from __future__ import annotations
 
 # --- files --------------------------------------------------------------------------------------
 NO_FOLDER = "cannot write {path}: folder {folder} does not exist"
+IS_A_FOLDER = "cannot write {path}: it is a folder; give a file name"
+CANNOT_WRITE = "cannot write {path}: {reason}"
 NO_SUCH_PATH = "{path}: no such file or folder"
 NOT_OCF = (
     "{path}: not an Open Cap Table Format package (give a .zip, a folder, or its Manifest.ocf.json)"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -28,7 +29,7 @@ from openpyxl.utils import get_column_letter
 
 from ..scenario.errors import InputError
 from . import _messages as M
-from .atomic import write_all
+from .atomic import cannot_write, write_all
 
 INPUTS_SHEET = "inputs"
 """Name of the sheet (and CSV file) that holds the inputs."""
@@ -245,7 +246,14 @@ def xlsx_output(
     ws = wb.active if first else wb.create_sheet()
     ws.title = names[-1]
     _write_inputs(ws, inputs, currency)
-    return dest, lambda tmp: wb.save(tmp)
+    def write(tmp: Path) -> None:
+        # The workbook is zipped in memory and then written: a zip file left open by a failed write
+        # (a full disk) would fail again when collected, and print a traceback of its own.
+        buf = io.BytesIO()
+        wb.save(buf)
+        tmp.write_bytes(buf.getvalue())
+
+    return dest, write
 
 
 def write_xlsx(
@@ -340,7 +348,10 @@ def _write(outputs: Sequence[Output]) -> list[Path]:
     made = []
     for folder in dict.fromkeys(d.parent for d, _ in outputs):
         if not folder.exists():
-            folder.mkdir()
+            try:
+                folder.mkdir()
+            except OSError as exc:
+                raise cannot_write(folder, exc) from None
             made.append(folder)
     try:
         write_all(outputs)

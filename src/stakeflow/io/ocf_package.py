@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import tempfile
 import zipfile
@@ -214,6 +215,11 @@ def package_files(cap: Captable, issuer: Issuer, as_of: dt.date, comments: list[
 
 def write_package(path: str | Path, files: dict[str, bytes]) -> None:
     """Write the package as a zip at ``path`` (atomically: whole or not at all)."""
-    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    # Zipped in memory, then written: a zip file left open by a failed write (a full disk) would
+    # fail again when collected and print a traceback of its own.
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name in [MANIFEST, *(n for n in files if n != MANIFEST)]:
             zf.writestr(name, files[name])
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(buf.getvalue())

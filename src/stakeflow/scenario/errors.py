@@ -159,15 +159,16 @@ class ScenarioError(StakeflowError):
 class InputError(StakeflowError):
     """Bad input that is not part of a scenario file (an exit value, an option)."""
 
-    about_the_file = True
-    """Whether the problem lies in the scenario the command read (no entity to distribute, money it
-    cannot absorb): the command line then names the file in the message."""
-
-
-class ArgumentError(InputError):
-    """A value given beside the file (an exit value, a date): the message names the value, not the file."""
-
     about_the_file = False
+    """Whether the problem lies in the scenario the command read: the command line then names the
+    file in the message."""
+
+
+class StructureError(InputError):
+    """A problem of a valid scenario, found when it is used (no entity to distribute, proceeds it
+    cannot absorb, no distribution date): the command line names the file."""
+
+    about_the_file = True
 
 
 def join_ids(ids: Iterable[str]) -> str:
