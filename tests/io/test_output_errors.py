@@ -106,7 +106,8 @@ def test_over_an_immutable_file(name: str, template: list[str], filename: str, s
         result = CliRunner().invoke(app, args_for(template, out))
         assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
         assert result.exit_code == 2
-        expected = f"error: cannot write {out}: operation not permitted (is the file immutable or the folder protected?)"
+        expected = (f"error: cannot write {out}: operation not permitted "
+                    "(is the file immutable or the folder protected?)")
         if name == "waterfall --csv":  # the first table goes to the file; the others beside it first
             assert errors(result.stderr)[0].startswith(f"error: cannot write {out}: operation not permitted")
         else:

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from ..engine.lookthrough import at_date
 from ..scenario import Scenario, load
-from ..scenario.errors import InputError, ScenarioError, StakeflowError
+from ..scenario.errors import InputError, ScenarioError, StakeflowError, one_line
 
 # Piped or redirected output is read in full (by a file, a pager, another program): give tables the
 # room they need instead of a terminal's 80 columns, which would fold or cut amounts. Names, ids and
@@ -31,7 +31,7 @@ EXIT_BAD_INPUT = 2
 def fail(lines: list[str]) -> NoReturn:
     """Report bad input (SPEC §8): one ``error:`` line per problem on stderr, exit status 2."""
     for line in lines:
-        err_console.print(line, markup=False)
+        err_console.print(one_line(line), markup=False)
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -56,6 +56,11 @@ def user_errors() -> Iterator[None]:
     except StakeflowError as exc:
         named = isinstance(exc, InputError) and exc.about_the_file
         fail([_naming_the_file(line) if named else line for line in exc.lines()])
+
+
+def fail_in_file(lines: list[str]) -> NoReturn:
+    """Like :func:`fail`, for problems of the file the command read: each line names it."""
+    fail([_naming_the_file(line) for line in lines])
 
 
 def _naming_the_file(line: str) -> str:

@@ -41,8 +41,41 @@ def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
     return str(node.value)
 
 
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CComposer(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+        """libyaml's parser and composer with PyYAML's resolver: the same tags on the same nodes."""
+
 _Constructor.add_constructor("tag:yaml.org,2002:float", _construct_float)
 _Constructor.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
+"""Whether documents are composed by libyaml (C, about ten times faster on large files) rather
+than by PyYAML's own Python parser; both give the same nodes, and the same errors (below)."""
+
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The document's node tree. libyaml composes it when it can; a document it rejects, or one
+    with a character PyYAML does not accept, is composed again by PyYAML, whose error (with its
+    wording and line) is the one reported: the C parser only ever makes reading faster."""
+    # libyaml skips a byte order mark anywhere; PyYAML only at the start (elsewhere it is text).
+    if LIBYAML and not _NON_PRINTABLE.search(text) and "\ufeff" not in text[1:]:
+        try:
+            c_loader = _CComposer(text)
+            try:
+                return c_loader.get_single_node()  # type: ignore[no-any-return]
+            finally:
+                c_loader.dispose()
+        except (yaml.YAMLError, RecursionError):
+            pass  # the Python parser below gives the error, as it would without libyaml
+    loader = _Constructor(text)
+    try:
+        return loader.get_single_node()  # type: ignore[no-any-return]
+    finally:
+        loader.dispose()
 
 
 def read_tree(text: str) -> tuple[Any, dict[Loc, int], list[Problem]]:
@@ -50,13 +83,15 @@ def read_tree(text: str) -> tuple[Any, dict[Loc, int], list[Problem]]:
     lines: dict[Loc, int] = {}
     problems: list[Problem] = []
     try:
-        loader = _Constructor(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         return None, lines, [_parse_problem(exc)]
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow (a NUL, a control character): its line, on one line.
+        line = text.count("\n", 0, exc.position) + 1
+        char = exc.character
+        code = f"#x{char if isinstance(char, int) else ord(char):04x}"
+        return None, lines, [Problem("", E.BAD_CHARACTER.format(code=code), line)]
     except yaml.YAMLError as exc:
         return None, lines, [Problem("", f"not valid YAML or JSON: {exc}")]
     except RecursionError:

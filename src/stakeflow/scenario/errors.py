@@ -7,6 +7,8 @@ carries every independent problem of one file, so a user fixes them in one go.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -76,6 +78,7 @@ SURROGATE = (
     "not text: {code} is half of a UTF-16 surrogate pair, not a character; write the character itself "
     "(or its pair, e.g. \"\\ud83d\\ude00\")"
 )
+BAD_CHARACTER = "not valid YAML or JSON: unacceptable character {code}: special characters are not allowed"
 OUT_OF_RANGE = "{text!r} is out of range: numbers must lie between 1e-{digits} and 1e{digits} in size"
 PARSE = "{detail}"
 EXIT_VALUE = "exit value {value!r}: {detail}"
@@ -134,7 +137,7 @@ class Problem:
         if self.line is not None:
             where += f":{self.line}"
         loc = f" {self.path}:" if self.path else ""
-        return f"error: {where}:{loc} {self.message}"
+        return one_line(f"error: {where}:{loc} {self.message}")
 
 
 class StakeflowError(Exception):
@@ -169,6 +172,11 @@ class StructureError(InputError):
     cannot absorb, no distribution date): the command line names the file."""
 
     about_the_file = True
+
+
+def one_line(text: str) -> str:
+    """A message on one line (SPEC §8: one line per problem), whatever a library wrote into it."""
+    return re.sub(r"\s*[\r\n]+\s*", " ", text.strip())
 
 
 def join_ids(ids: Iterable[str]) -> str:
