@@ -70,7 +70,7 @@ def _alive(pid: int) -> bool:
 def remove_stale(dest: Path) -> list[Path]:
     """Remove temporary files of ``dest`` left by processes that no longer run; return them."""
     folder = dest.parent if str(dest.parent) else Path(".")
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:

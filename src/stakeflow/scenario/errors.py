@@ -8,7 +8,6 @@ carries every independent problem of one file, so a user fixes them in one go.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 

@@ -90,6 +90,18 @@ def whole(value: Any, message: str, minimum: int) -> int:
     return int(x)
 
 
+MAX_SPREAD = 20.0
+"""Largest log-spread σ√T of a lognormal law: its mean is e^{σ²T/2} times its median, which
+beyond this leaves any meaning (and, soon after, floating point)."""
+
+
+def spread(vol: float, years: float, name: str = "volatility") -> None:
+    """Check that a lognormal law's log-spread σ√T is at most :data:`MAX_SPREAD`."""
+    if vol * math.sqrt(years) > MAX_SPREAD:
+        raise InputError(M.SPREAD_TOO_WIDE.format(name=name, vol=vol, years=years, spread=vol * math.sqrt(years),
+                                                  most=MAX_SPREAD))
+
+
 MAX_PATHS = 100_000_000
 """Most Monte Carlo paths a run takes unless told otherwise (a few minutes on one core); a
 mistyped ``--paths 1e12`` would run for days."""
@@ -126,5 +138,5 @@ class MarketInputs:
         return {"volatility": self.volatility, "term": self.term, "rate": self.rate}
 
 
-__all__ = ["MAX_PATHS", "MarketInputs", "nonnegative", "number", "paths_within", "positive", "rate", "term",
-           "volatility", "whole"]
+__all__ = ["MAX_PATHS", "MAX_RATE", "MAX_SPREAD", "MAX_TERM", "MAX_VOLATILITY", "MarketInputs", "nonnegative",
+           "number", "paths_within", "positive", "rate", "spread", "term", "volatility", "whole"]
