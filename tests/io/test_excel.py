@@ -139,7 +139,7 @@ def test_all_or_nothing(tmp_path: Path) -> None:
         raise OSError("disk full")
 
     first = tmp_path / "first.csv"
-    with pytest.raises(OSError):
+    with pytest.raises(InputError, match=r"cannot write .*second\.csv: disk full"):
         write_all([(first, lambda p: p.write_text("ok")), (tmp_path / "second.csv", boom)])
     assert list(tmp_path.iterdir()) == []
 

@@ -166,6 +166,17 @@ class InputError(StakeflowError):
     file in the message."""
 
 
+class InputErrors(InputError):
+    """Several problems found together, each reported on its own line (``error: ...``)."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = [one_line(p) for p in problems]
+        super().__init__("; ".join(self.problems))
+
+    def lines(self) -> list[str]:
+        return [f"error: {p}" for p in self.problems]
+
+
 class StructureError(InputError):
     """A problem of a valid scenario, found when it is used (no entity to distribute, proceeds it
     cannot absorb, no distribution date): the command line names the file."""
