@@ -192,9 +192,12 @@ def _write_sheet(ws: Any, df: pd.DataFrame, formats: Mapping[str, str], currency
             decimals = 0 if all(math.isnan(v) or v == int(v) for v in vals) else 4
         fmts.append(number_format(kind, currency, decimals))
     widths = [len(c) for c in columns]
-    for row in df.itertuples(index=False, name=None):
+    # Cells are reached by their row and column (a look-up), never as ``ws[ws.max_row]``, which scans
+    # every cell of the sheet and would make a sheet of n rows cost n² (thousands of exits).
+    for r, row in enumerate(df.itertuples(index=False, name=None), start=2):
         ws.append([_cell(v) for v in row])
-        for j, cell in enumerate(ws[ws.max_row]):
+        for j in range(len(row)):
+            cell = ws.cell(row=r, column=j + 1)
             if fmts[j] != "General" and isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
                 cell.number_format = fmts[j]
             widths[j] = max(widths[j], len(_shown(cell.value, kinds[j])))
