@@ -11,6 +11,7 @@ fast suite; the many-example run is marked ``slow``. Every run counts the inputs
 from __future__ import annotations
 
 import re
+import shutil
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -155,5 +156,71 @@ def test_mutated_examples_get_a_result_or_error_lines(tmp_path_factory: pytest.T
 @pytest.mark.slow
 def test_many_mutated_examples_get_a_result_or_error_lines(tmp_path_factory: pytest.TempPathFactory) -> None:
     before = TRIED[0]
-    _run(tmp_path_factory, 3000)
+    _run(tmp_path_factory, 10_000)
     print(f"\nmutated inputs tried: {TRIED[0] - before}")
+
+
+OCF_SAMPLES = ROOT.parent / "shared" / "ocf-samples" / "v1.2.0"
+OCF_PARTS = ["Stakeholders.ocf.json", "StockClasses.ocf.json", "StockPlans.ocf.json", "Transactions.ocf.json"]
+OCF_VALUES: list[object] = ["-1", "0", "1e400", "1" + "0" * 5000, "lots", None, [], {}, "[/x]", "\ud800", 1e308]
+
+
+@st.composite
+def mutated_package(draw: st.DrawFn) -> dict[str, str]:
+    """The OCF sample package with a few of its objects' fields changed, objects dropped or given twice."""
+    import json
+
+    parts = {name: json.loads((OCF_SAMPLES / name).read_text(encoding="utf-8")) for name in OCF_PARTS}
+    for _ in range(draw(st.integers(1, 3))):
+        name = draw(st.sampled_from(OCF_PARTS))
+        items = parts[name]["items"]
+        if not items:
+            continue
+        i = draw(st.integers(0, len(items) - 1))
+        kind = draw(st.sampled_from(["field", "drop", "twice"]))
+        if kind == "drop":
+            del items[i]
+        elif kind == "twice":
+            items.insert(i, items[i])
+        else:
+            key = draw(st.sampled_from(sorted(items[i])))
+            items[i][key] = draw(st.sampled_from(OCF_VALUES))
+    return {name: json.dumps(doc, ensure_ascii=False) for name, doc in parts.items()}
+
+
+def _run_ocf(tmp_path_factory: pytest.TempPathFactory, examples: int) -> None:
+    tmp = tmp_path_factory.mktemp("ocf-fuzz")
+
+    @settings(max_examples=examples, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(mutated_package())
+    def one(parts: dict[str, str]) -> None:
+        folder = tmp / f"pkg{TRIED[0]}"
+        shutil.copytree(OCF_SAMPLES, folder)
+        for name, text in parts.items():
+            (folder / name).write_bytes(text.encode("utf-8", "surrogatepass"))
+        TRIED[0] += 1
+        with time_bound(SECONDS):
+            result = CliRunner().invoke(app, ["import-ocf", str(folder), "-o", str(tmp / "out.yaml")])
+        shutil.rmtree(folder)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            f"{type(result.exception).__name__}: {result.exception}")
+        assert result.exit_code in (0, 2), result.stderr
+        lines = result.stderr.splitlines()
+        assert all(line.startswith(("error: ", "warning: ", "note: ", "wrote ")) for line in lines), result.stderr
+        if result.exit_code == 2:
+            assert any(line.startswith("error: ") for line in lines)
+            assert all(str(folder) in line for line in lines if line.startswith("error: ")), result.stderr
+
+    one()
+
+
+def test_mutated_ocf_packages_get_a_scenario_or_error_lines(tmp_path_factory: pytest.TempPathFactory) -> None:
+    _run_ocf(tmp_path_factory, 15)
+
+
+@pytest.mark.slow
+def test_many_mutated_ocf_packages_get_a_scenario_or_error_lines(tmp_path_factory: pytest.TempPathFactory) -> None:
+    before = TRIED[0]
+    _run_ocf(tmp_path_factory, 500)
+    print(f"\nmutated OCF packages tried: {TRIED[0] - before}")

@@ -26,6 +26,7 @@ OCF_PROBLEM = "{file}:{line}: {where}: {message}"
 OCF_OBJECT = "{path} (id {id!r})"
 OCF_DUPLICATE = "duplicate id {id!r} (also at {other}, line {line})"
 OCF_NUMBER = "{detail}"
+OCF_UNREADABLE = "not a value OCF 1.2.0 accepts here (pyocf cannot read it)"
 NOT_A_SCENARIO = "{path}: the package's terms do not make a valid scenario: {detail}"
 NOT_TEXT = "{path}: a file of the package is not UTF-8 text"
 

@@ -192,6 +192,11 @@ def _located_problems(model: type[BaseModel], data: Any, text: str, shown: str,
                 msgs.append(msg)  # the members of a union each say why they do not fit: one line
         for loc, msgs in by_loc.items():
             report(loc, "; ".join(msgs))
+    except (TypeError, ValueError):
+        # pyocf's own types can fail outside pydantic's checks (a mapping where a date goes):
+        # find the object and the field by validating them one at a time.
+        for loc in _unreadable(model, data):
+            report(loc, M.OCF_UNREADABLE)
     items = data.get("items") if isinstance(data, dict) else None
     for i, obj in enumerate(items if isinstance(items, list) else []):
         if not isinstance(obj, dict):
@@ -211,6 +216,32 @@ def _located_problems(model: type[BaseModel], data: Any, text: str, shown: str,
             except NumberError as exc:
                 report(loc, M.OCF_NUMBER.format(detail=exc))
     return [line for _, line in sorted(out, key=lambda p: p[0])]
+
+
+def _unreadable(model: type[BaseModel], data: Any) -> list[tuple[Any, ...]]:
+    """Where pyocf fails with an error of its own: each object that fails alone, and in it each
+    field without which it no longer does."""
+
+    def fails(items: list[Any]) -> bool:
+        try:
+            model.model_validate({**data, "items": items})
+        except ValidationError:
+            return False
+        except (TypeError, ValueError):
+            return True
+        return False
+
+    items = data.get("items") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return [()]
+    out: list[tuple[Any, ...]] = []
+    for i, obj in enumerate(items):
+        if not fails([obj]):
+            continue
+        keys = [k for k in obj if not fails([{kk: v for kk, v in obj.items() if kk != k}])] if isinstance(obj, dict) \
+            else []
+        out += [("items", i, k) for k in keys] or [("items", i)]
+    return out or [()]
 
 
 def _item(data: Any, i: int) -> Any:
