@@ -137,11 +137,17 @@ def check(tmp: Path, name: str, text: str, command: list[str]) -> None:
             assert str(path) in line, (args, line)  # every problem here is one of the file
 
 
+def fuzz_settings(examples: int) -> settings:
+    """A fixed sequence of inputs (the same on every run), with no deadline: the time bound is
+    :func:`time_bound`'s."""
+    return settings(max_examples=examples, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
 def _run(tmp_path_factory: pytest.TempPathFactory, examples: int) -> None:
     tmp = tmp_path_factory.mktemp("fuzz")
 
-    @settings(max_examples=examples, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @fuzz_settings(examples)
     @given(mutated(), st.sampled_from(COMMANDS))
     def one(case: tuple[str, str], command: list[str]) -> None:
         check(tmp, *case, command)
@@ -191,8 +197,7 @@ def mutated_package(draw: st.DrawFn) -> dict[str, str]:
 def _run_ocf(tmp_path_factory: pytest.TempPathFactory, examples: int) -> None:
     tmp = tmp_path_factory.mktemp("ocf-fuzz")
 
-    @settings(max_examples=examples, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @fuzz_settings(examples)
     @given(mutated_package())
     def one(parts: dict[str, str]) -> None:
         folder = tmp / f"pkg{TRIED[0]}"

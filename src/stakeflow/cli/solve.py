@@ -10,8 +10,8 @@ import typer
 from ..analysis import _restructuring_messages as M
 from ..analysis.compare import check_mapping, parse_mapping
 from ..analysis.solve import solve_field, solve_scale
+from ..engine import exit_amount
 from ..scenario.errors import InputError
-from ..scenario.numbers import NumberError, parse_number
 from ._app import app
 from ._common import console, emit_json, load_scenario, user_errors
 from ._restructuring import MAP_HELP, money, number, pm, stake_text, table, whole
@@ -63,15 +63,7 @@ def solve(
         mapping = parse_mapping(map_)
         if b is not None:
             check_mapping(mapping, b, a)
-        target = None
-        if equals is not None:
-            try:
-                amount = parse_number(equals)
-            except NumberError as exc:
-                raise InputError(M.EQUALS.format(value=equals, detail=exc)) from None
-            if amount < 0:
-                raise InputError(M.EQUALS.format(value=equals, detail="must not be negative"))
-            target = float(amount)
+        target = float(exit_amount(equals, "--equals")) if equals is not None else None
         solve_one = partial(solve_scale, a, scale) if scale is not None else partial(solve_field, a, field)
         res = solve_one(party, before=b, target=target, mapping=mapping,
                         basis=basis, move=move,  # type: ignore[arg-type]

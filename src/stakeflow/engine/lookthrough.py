@@ -22,14 +22,15 @@ from .result import EquityFlow, TierFlow, WaterfallResult
 from .tiers import TierPaid, clawback, program, split_tiers
 
 
-def exit_amount(value: Any) -> Fraction:
-    """An exit value as the user wrote it (any spelling of SPEC §1), non-negative."""
+def exit_amount(value: Any, label: str = "exit value") -> Fraction:
+    """An exit value as the user wrote it (any spelling of SPEC §1), non-negative; ``label`` names
+    it in a message (``--equals`` for a target value, say)."""
     try:
         v = parse_number(value)
     except NumberError as exc:
-        raise InputError(E.EXIT_VALUE.format(value=value, detail=exc)) from None
+        raise InputError(E.EXIT_VALUE.format(label=label, value=value, detail=exc)) from None
     if v < 0:
-        raise InputError(E.EXIT_VALUE.format(value=value, detail="must not be negative"))
+        raise InputError(E.EXIT_VALUE.format(label=label, value=value, detail="must not be negative"))
     return v
 
 
