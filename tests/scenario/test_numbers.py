@@ -192,3 +192,21 @@ def test_hexadecimal_binary_and_sexagesimal_are_not_numbers(spelled: str) -> Non
     assert [p.message for p in exc.value.problems] == [
         f"'{spelled}' is not a number (write e.g. 2500000, 2_500_000, 2.5M, 13B, 49% or 3x)"
     ]
+
+
+@pytest.mark.parametrize("value", [10**30 + 1, -(10**30) - 1, 10**400, 10**5000], ids=["1e30+1", "-1e30-1", "1e400",
+                                                                                    "1e5000"])
+def test_an_integer_past_the_range_is_an_error(value: int) -> None:
+    # YAML reads a long integer as a Python int, which must meet the same range as any spelling.
+    with pytest.raises(NumberError, match="out of range"):
+        parse_number(value)
+    assert parse_number(10**30) == 10**30
+
+
+def test_a_long_integer_in_a_file_is_reported_at_its_field() -> None:
+    with pytest.raises(sf.ScenarioError) as exc:
+        sf.loads(holding("1" + "0" * 400))
+    assert exc.value.lines() == [
+        "error: <string>:8: entities[0].holdings[0].shares: '1000000000000000...00000000' is out of range: "
+        "numbers must lie between 1e-30 and 1e30 in size"
+    ]

@@ -46,6 +46,11 @@ def parse_number(value: object) -> Fraction:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, int):
+        if abs(value) > _LARGEST_INT:
+            # Python spells out integers of up to 4,300 digits; a longer one is named by its size.
+            text = str(value) if value.bit_length() < 14_000 else "an integer of over 4,000 digits"
+            shown = text if len(text) <= 40 else f"{text[:16]}...{text[-8:]}"
+            raise NumberError(OUT_OF_RANGE.format(text=shown, digits=MAX_DIGITS))
         return Fraction(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
@@ -92,6 +97,7 @@ integer, and a 5,000-digit integer from an imported file from reaching the engin
 
 _LARGEST = Decimal(10) ** MAX_DIGITS
 _SMALLEST = Decimal(10) ** -MAX_DIGITS
+_LARGEST_INT = 10**MAX_DIGITS
 
 
 def _exact_decimal(d: Decimal, text: str, scale: Fraction = Fraction(1)) -> Fraction:
