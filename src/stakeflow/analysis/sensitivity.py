@@ -128,8 +128,8 @@ def check_shifts(shifts: Sequence[Shift], before: Scenario, after: Scenario) -> 
     """A shift of a field (``PATH=LOW:HIGH``) must name a number in at least one of the structures,
     else it would move nothing: the same errors as ``solve --field`` (of AFTER, as there)."""
     for s in shifts:
-        if s.path is None:
-            continue
+        if s.kind != "set" or s.path is None:
+            continue  # the default shifts move what a structure has, and nothing where it has none
         found = []
         first: FieldPathError | None = None
         for which, sc in (("AFTER", after), ("BEFORE", before)):
