@@ -155,15 +155,16 @@ def _run(tmp_path_factory: pytest.TempPathFactory, examples: int) -> None:
     one()
 
 
-def test_mutated_examples_get_a_result_or_error_lines(tmp_path_factory: pytest.TempPathFactory) -> None:
-    _run(tmp_path_factory, 40)
+# A few inputs in the fast suite, many in the slow one.
+SIZES = [40, pytest.param(10_000, marks=pytest.mark.slow, id="many")]
+OCF_SIZES = [15, pytest.param(500, marks=pytest.mark.slow, id="many")]
 
 
-@pytest.mark.slow
-def test_many_mutated_examples_get_a_result_or_error_lines(tmp_path_factory: pytest.TempPathFactory) -> None:
+@pytest.mark.parametrize("examples", SIZES)
+def test_mutated_examples_get_a_result_or_error_lines(tmp_path_factory: pytest.TempPathFactory, examples: int) -> None:
     before = TRIED[0]
-    _run(tmp_path_factory, 10_000)
-    print(f"\nmutated inputs tried: {TRIED[0] - before}")
+    _run(tmp_path_factory, examples)
+    print(f"\nmutated scenario files tried: {TRIED[0] - before}")
 
 
 OCF_SAMPLES = ROOT.parent / "shared" / "ocf-samples" / "v1.2.0"
@@ -220,12 +221,9 @@ def _run_ocf(tmp_path_factory: pytest.TempPathFactory, examples: int) -> None:
     one()
 
 
-def test_mutated_ocf_packages_get_a_scenario_or_error_lines(tmp_path_factory: pytest.TempPathFactory) -> None:
-    _run_ocf(tmp_path_factory, 15)
-
-
-@pytest.mark.slow
-def test_many_mutated_ocf_packages_get_a_scenario_or_error_lines(tmp_path_factory: pytest.TempPathFactory) -> None:
+@pytest.mark.parametrize("examples", OCF_SIZES)
+def test_mutated_ocf_packages_get_a_scenario_or_error_lines(tmp_path_factory: pytest.TempPathFactory,
+                                                           examples: int) -> None:
     before = TRIED[0]
-    _run_ocf(tmp_path_factory, 500)
+    _run_ocf(tmp_path_factory, examples)
     print(f"\nmutated OCF packages tried: {TRIED[0] - before}")
