@@ -6,6 +6,14 @@ NEGATIVE = "{name} must not be negative, got {value}"
 VOLATILITY_TOO_HIGH = (
     "volatility {value} means {percent:,.0f}% a year; write a fraction or a percentage, e.g. 0.6 or 60%"
 )
+SPREAD_TOO_WIDE = (
+    "{name} {vol:.4g} over {years:.4g} years is a log-spread σ√T of {spread:.3g}; at most {most:g} "
+    "(the law's mean would be e^(σ²T/2) times its median)"
+)
+DISCOUNT_OUT_OF_RANGE = (
+    "a discount rate of {rate:.6g} over {years:.4g} years makes a discount factor beyond floating point"
+)
+TOO_HIGH = "{name} {value!r}: at most {most}"
 RATE_TOO_LOW = "{name} must be above -100%, got {value}"
 NEEDS = "--method {method} needs {what}"
 NOT_WITH = "{option} does not apply to --method {method}"
@@ -24,6 +32,11 @@ PRICE_UNATTAINABLE = (
 WORTHLESS_CLASS = "class {cls!r} receives nothing at any proceeds, so no equity value gives it a price"
 UNKNOWN_DLOM = "unknown discount for lack of marketability {name!r} (valid: finnerty, put)"
 DLOM_NEEDS = "--dlom {name} needs {what}"
+TOO_MANY_PATHS = (
+    "--paths {value}: {paths:,} paths is more than --max-paths ({most:,}); give --max-paths {paths} "
+    "to run that many"
+)
+MAX_PATHS_OPTION = "--max-paths must be a positive whole number, got {value}"
 PATHS = "--paths must be a positive whole number, got {value}"
 CHUNK = "--chunk-size must be a positive whole number, got {value}"
 WORKERS = "--workers must be a positive whole number, got {value}"

@@ -18,6 +18,13 @@ from . import _messages as M
 MAX_VOLATILITY = 10.0
 """A volatility above 1000% a year is taken for a percentage written without its ``%``."""
 
+MAX_TERM = 100.0
+"""Years to a liquidity event: beyond a century, e^{±rT} and the lognormal spread leave floating
+point (``--term 1e6`` would overflow), and no valuation looks that far."""
+
+MAX_RATE = 1.0
+"""A rate above 100% a year, over the longest term, would carry e^{rT} past floating point."""
+
 
 def number(value: Any, name: str) -> float:
     """``value`` in any spelling of SPEC §1 (``60%``, ``2.5M``, ``0.04``) as a float."""
@@ -55,8 +62,11 @@ def volatility(value: Any, name: str = "volatility") -> float:
 
 
 def term(value: Any, name: str = "term") -> float:
-    """Years T > 0 to the liquidity event."""
-    return positive(value, name)
+    """Years T > 0 to the liquidity event, at most a century."""
+    x = positive(value, name)
+    if x > MAX_TERM:
+        raise InputError(M.TOO_HIGH.format(name=name, value=value, most=f"{MAX_TERM:g} years"))
+    return x
 
 
 def rate(value: Any, name: str = "rate") -> float:
@@ -64,6 +74,8 @@ def rate(value: Any, name: str = "rate") -> float:
     x = number(value, name)
     if x <= -1:
         raise InputError(M.RATE_TOO_LOW.format(name=name, value=value))
+    if x > MAX_RATE:
+        raise InputError(M.TOO_HIGH.format(name=name, value=value, most="100% a year"))
     return x
 
 
@@ -76,6 +88,32 @@ def whole(value: Any, message: str, minimum: int) -> int:
     if x.denominator != 1 or x < minimum:
         raise InputError(message.format(value=value))
     return int(x)
+
+
+MAX_SPREAD = 20.0
+"""Largest log-spread σ√T of a lognormal law: its mean is e^{σ²T/2} times its median, which
+beyond this leaves any meaning (and, soon after, floating point)."""
+
+
+def spread(vol: float, years: float, name: str = "volatility") -> None:
+    """Check that a lognormal law's log-spread σ√T is at most :data:`MAX_SPREAD`."""
+    if vol * math.sqrt(years) > MAX_SPREAD:
+        raise InputError(M.SPREAD_TOO_WIDE.format(name=name, vol=vol, years=years, spread=vol * math.sqrt(years),
+                                                  most=MAX_SPREAD))
+
+
+MAX_PATHS = 100_000_000
+"""Most Monte Carlo paths a run takes unless told otherwise (a few minutes on one core); a
+mistyped ``--paths 1e12`` would run for days."""
+
+
+def paths_within(value: Any, most: Any = MAX_PATHS) -> int:
+    """The number of paths asked for, checked against the bound ``most`` (``--max-paths``)."""
+    bound = whole(most, M.MAX_PATHS_OPTION, 1)
+    n = whole(value, M.PATHS, 1)
+    if n > bound:
+        raise InputError(M.TOO_MANY_PATHS.format(value=value, paths=n, most=bound))
+    return n
 
 
 @dataclass(frozen=True)
@@ -100,4 +138,5 @@ class MarketInputs:
         return {"volatility": self.volatility, "term": self.term, "rate": self.rate}
 
 
-__all__ = ["MarketInputs", "nonnegative", "number", "positive", "rate", "term", "volatility", "whole"]
+__all__ = ["MAX_PATHS", "MAX_RATE", "MAX_SPREAD", "MAX_TERM", "MAX_VOLATILITY", "MarketInputs", "nonnegative",
+           "number", "paths_within", "positive", "rate", "spread", "term", "volatility", "whole"]

@@ -25,7 +25,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..scenario import loads
-from ..scenario.errors import StakeflowError
+from ..scenario.errors import InputError, StakeflowError
 from . import _messages as M
 from . import schemas as S
 from .api import Api, ApiError
@@ -93,7 +93,8 @@ def create_app(database: str = "sqlite://", seed_examples: bool = True, *, host:
 
     @app.exception_handler(StakeflowError)
     async def _user_error(_: Request, exc: StakeflowError) -> JSONResponse:
-        return JSONResponse({"errors": exc.lines()}, status_code=422)
+        lines = exc.lines_naming("scenario") if isinstance(exc, InputError) else exc.lines()
+        return JSONResponse({"errors": lines}, status_code=422)
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from ..scenario import errors as E
-from ..scenario.errors import StakeflowError
+from ..scenario.errors import InputError, StakeflowError
 from . import _messages as M
 
 log = logging.getLogger("stakeflow.web")
@@ -68,6 +68,8 @@ def _run_one(conn: Connection, name: str, kwargs: dict[str, Any], with_progress:
                 conn.send(("errors", (422, [M.AMOUNT_TOO_BIG])))
                 return
         conn.send(("ok", doc))
+    except InputError as exc:
+        conn.send(("errors", (422, exc.lines_naming("scenario"))))
     except StakeflowError as exc:
         conn.send(("errors", (422, exc.lines())))
     except JobError as exc:
