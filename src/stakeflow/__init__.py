@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from .analysis.sweep import Sweep, sweep
     from .analysis.sweep_figure import sweep_figure
     from .analysis.values import Valuation, value_parties
+    from .engine import exit_value_for
+    from .engine.explain import Explanation, explain
+    from .engine.outline import Outline, outline
     from .io import OcfExport, OcfImport, dump_scenario, export_ocf, import_ocf, write_csv, write_xlsx
     from .payoff import PayoffCurve, payoff_curve
     from .valuation import ValuationResult, backsolve, value_montecarlo, value_opm, value_pwerm
@@ -34,8 +37,10 @@ if TYPE_CHECKING:
 _LAZY = {
     "Comparison": (".analysis.compare", "Comparison"),
     "ControlResult": (".analysis.control", "ControlResult"),
+    "Explanation": (".engine.explain", "Explanation"),
     "OcfExport": (".io", "OcfExport"),
     "OcfImport": (".io", "OcfImport"),
+    "Outline": (".engine.outline", "Outline"),
     "PayoffCurve": (".payoff", "PayoffCurve"),
     "Restructuring": (".analysis.restructuring", "Restructuring"),
     "RoundResult": (".analysis.rounds", "RoundResult"),
@@ -51,8 +56,11 @@ _LAZY = {
     "contingent_waterfall": (".analysis.contingent", "contingent_waterfall"),
     "control_figure": (".analysis.control", "control_figure"),
     "dump_scenario": (".io", "dump_scenario"),
+    "exit_value_for": (".engine", "exit_value_for"),
+    "explain": (".engine.explain", "explain"),
     "export_ocf": (".io", "export_ocf"),
     "import_ocf": (".io", "import_ocf"),
+    "outline": (".engine.outline", "outline"),
     "payoff_curve": (".payoff", "payoff_curve"),
     "price_round": (".analysis.rounds", "price_round"),
     "scenarios_for": (".analysis.contingent", "scenarios_for"),
@@ -89,8 +97,10 @@ __version__ = "0.1.0"
 __all__ = [
     "Comparison",
     "ControlResult",
+    "Explanation",
     "OcfExport",
     "OcfImport",
+    "Outline",
     "PayoffCurve",
     "Restructuring",
     "RoundResult",
@@ -111,10 +121,13 @@ __all__ = [
     "contingent_waterfall",
     "control_figure",
     "dump_scenario",
+    "exit_value_for",
+    "explain",
     "export_ocf",
     "import_ocf",
     "load",
     "loads",
+    "outline",
     "parse_number",
     "payoff_curve",
     "price_round",

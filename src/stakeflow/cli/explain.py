@@ -6,8 +6,8 @@ from pathlib import Path
 
 import typer
 
-from ..engine import WaterfallResult
-from ..engine import waterfall as run_waterfall
+from ..engine.explain import Explanation
+from ..engine.explain import explain as run_explain
 from ._app import app
 from ._common import console, emit_json, load_scenario, money, table, user_errors
 from .waterfall import exit_values
@@ -25,19 +25,20 @@ def explain(
     price per share, exercises, caps, tiers, overflows and pass-throughs, with a check that the
     amounts add up to the exit value."""
     sc = load_scenario(file, date)
-    (value,) = exit_values(exit_, None, sc.exit.value if sc.exit else None)
+    (value,) = exit_values(exit_, None, sc)
     with user_errors():
-        r = run_waterfall(sc, value, entity, explain=True)
+        e = run_explain(sc, value, entity)
     if json_out:
-        emit_json(r.explain_json())
+        emit_json(e.to_json())
         return
-    show_ledger(r)
+    show_ledger(e)
 
 
-def show_ledger(r: WaterfallResult) -> None:
+def show_ledger(e: Explanation) -> None:
+    r = e.result
     for eid in r.entities:
         rows = []
-        for s in (s for s in r.steps if s.entity == eid):
+        for s in (s for s in e.steps if s.entity == eid):
             if s.kind == "residual":
                 amount = f"{float(s.amount or 0):,.6f} /sh"
             else:
@@ -45,6 +46,6 @@ def show_ledger(r: WaterfallResult) -> None:
             rows.append([s.kind.replace("_", " "), s.text, amount])
         console.print(table(f"{eid}", ["step", "what", f"amount ({r.currency})"], rows, right_from=2))
     total = sum(r.holders.values())
-    check = "adds up" if total == r.exit_value else "DOES NOT ADD UP"
+    check = "adds up" if e.adds_up else "DOES NOT ADD UP"
     console.print(f"Paid to ultimate recipients: {money(total, r.currency)} of "
                   f"{money(r.exit_value, r.currency)} ({check}, exact arithmetic).")

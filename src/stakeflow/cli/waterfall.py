@@ -7,16 +7,19 @@ from pathlib import Path
 import typer
 
 from ..analysis.contingent import settle
-from ..engine import WaterfallResult, exit_amount
+from ..engine import WaterfallResult, exit_amount, exit_value_for
 from ..engine import waterfall as run_waterfall
 from ..engine.result import EquityFlow
 from ..io.tables import export, inputs, waterfall_tables
-from ..scenario.errors import InputError
+from ..scenario import Scenario
+from ..scenario.errors import InputError, NoExitValue
 from ._app import app
 from ._common import console, emit_json, fail, fail_in_file, load_scenario, money, pct, table, user_errors
 
+NO_EXIT = "error: no exit value: give --exit VALUE (e.g. --exit 50M) or set exit.value in the file"
 
-def exit_values(exit_: str | None, exits: str | None, default: object) -> list[object]:
+
+def exit_values(exit_: str | None, exits: str | None, sc: Scenario) -> list[object]:
     """The exit values asked for: ``--exit``, or ``--exits a,b,c``, else the file's ``exit.value``."""
     if exit_ is not None and exits is not None:
         fail(["error: give --exit or --exits, not both"])
@@ -27,9 +30,10 @@ def exit_values(exit_: str | None, exits: str | None, default: object) -> list[o
         return values
     if exit_ is not None:
         return [exit_]
-    if default is None:
-        fail_in_file(["error: no exit value: give --exit VALUE (e.g. --exit 50M) or set exit.value in the file"])
-    return [default]
+    try:
+        return [exit_value_for(sc)]
+    except NoExitValue:
+        fail_in_file([NO_EXIT])
 
 
 @app.command()
@@ -49,8 +53,7 @@ def waterfall(
     if event:
         with user_errors():
             sc = settle(sc, event)
-    default = sc.exit.value if sc.exit is not None else None
-    values = exit_values(exit_, exits, default)
+    values = exit_values(exit_, exits, sc)
     problems = []
     for v in values:
         try:

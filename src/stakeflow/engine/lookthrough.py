@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..scenario import errors as E
-from ..scenario.errors import InputError, StructureError
+from ..scenario.errors import InputError, NoExitValue, StructureError
 from ..scenario.models import Entity, Exit, Scenario
 from ..scenario.numbers import NumberError, parse_number
 from ..scenario.validate import children
@@ -32,6 +32,17 @@ def exit_amount(value: Any, label: str = "exit value") -> Fraction:
     if v < 0:
         raise InputError(E.EXIT_VALUE.format(label=label, value=value, detail="must not be negative"))
     return v
+
+
+def exit_value_for(sc: Scenario, given: Any = None) -> Any:
+    """The exit value a command works at (SPEC §7): ``given`` when it is, else the scenario's
+    ``exit.value``; :class:`~stakeflow.scenario.errors.NoExitValue` when neither is set. The value
+    is returned as written, for :func:`exit_amount` to read."""
+    if given is not None and str(given).strip():
+        return given
+    if sc.exit is not None and sc.exit.value is not None:
+        return sc.exit.value
+    raise NoExitValue(E.NO_EXIT)
 
 
 def distribution_date(value: Any) -> dt.date:

@@ -81,6 +81,7 @@ BAD_CHARACTER = "not valid YAML or JSON: unacceptable character {code}: special 
 OUT_OF_RANGE = "{text!r} is out of range: numbers must lie between 1e-{digits} and 1e{digits} in size"
 PARSE = "{detail}"
 EXIT_VALUE = "{label} {value!r}: {detail}"
+NO_EXIT = "no exit value: give one or set exit.value in the scenario"
 NO_ROOT = "no entity with classes or a distribution to distribute"
 SEVERAL_ROOTS = "several root entities ({ids}); choose one with --entity"
 NOT_DISTRIBUTING = "entity {id!r} has no classes or distribution (valid: {known})"
@@ -191,6 +192,11 @@ class StructureError(InputError):
     cannot absorb, no distribution date): the command line names the file."""
 
     about_the_file = True
+
+
+class NoExitValue(StructureError):
+    """No exit value was given and the scenario sets none (``exit.value``): each interface says
+    how to give one in its own terms (``--exit`` on the command line)."""
 
 
 def one_line(text: str) -> str:

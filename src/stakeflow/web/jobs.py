@@ -19,15 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis.control import analyze_control, control_figure
-from ..engine import exit_amount, resolve_entity
+from ..engine import exit_amount, exit_value_for
 from ..engine import waterfall as run_waterfall
+from ..engine.explain import explain as run_explain
 from ..engine.lookthrough import at_date
+from ..engine.outline import display_names
+from ..engine.outline import outline as scenario_outline
 from ..engine.result import WaterfallResult
 from ..payoff import payoff_curve
 from ..scenario import Scenario, loads
 from ..scenario._yaml import read_tree
-from ..scenario.errors import StakeflowError
-from ..scenario.validate import children
+from ..scenario.errors import NoExitValue
 from ..valuation.method import value as value_with
 from . import _messages as M
 from .worker import JobError
@@ -42,12 +44,10 @@ def scenario(text: str, date: Any = None) -> Scenario:
 
 
 def _exit(sc: Scenario, given: Any) -> Any:
-    if given is not None and str(given).strip():
-        value = given
-    elif sc.exit is not None and sc.exit.value is not None:
-        value = sc.exit.value
-    else:
-        raise JobError([M.NO_EXIT])
+    try:
+        value = exit_value_for(sc, given)
+    except NoExitValue:
+        raise JobError([M.NO_EXIT]) from None
     amount = exit_amount(value)
     try:
         float(amount)
@@ -71,7 +71,7 @@ def waterfall(text: str, exit: Any = None, entity: str | None = None, date: Any 
 def explain(text: str, exit: Any = None, entity: str | None = None, date: Any = None) -> dict[str, Any]:
     """The waterfall document with the explain ledger (``stakeflow explain --json``)."""
     sc = scenario(text, date)
-    return run_waterfall(sc, _exit(sc, exit), entity, explain=True).explain_json()
+    return run_explain(sc, _exit(sc, exit), entity).to_json()
 
 
 def breakpoints(text: str, entity: str | None = None, date: Any = None) -> dict[str, Any]:
@@ -93,40 +93,9 @@ def value(text: str, options: dict[str, Any], progress: Callable[[int], None] | 
     return value_with(sc, method, backsolve_class=backsolve_class, progress=progress, **opts).to_json()
 
 
-def _names(sc: Scenario) -> dict[str, str]:
-    names = {h.id: h.name or h.id for h in sc.holders}
-    names.update({e.id: e.name or e.id for e in sc.entities})
-    for e in sc.entities:
-        for c in e.classes or ():
-            names.setdefault(c.id, c.name or c.id)
-    return names
-
-
-def _roots(sc: Scenario) -> list[str]:
-    held = {c for e in sc.entities for c in children(e)}
-    return [e.id for e in sc.entities if e.distributes and e.id not in held]
-
-
 def outline(text: str) -> dict[str, Any]:
-    """What a scenario's pages show around the numbers: names of every id, the entities that
-    distribute (roots first), the default entity, exit and date."""
-    sc = scenario(text)
-    roots = _roots(sc)
-    dist = [e.id for e in sc.entities if e.distributes]
-    default: str | None
-    try:
-        default = resolve_entity(sc).id
-    except StakeflowError:
-        default = roots[0] if roots else None
-    ex = sc.exit
-    return {
-        "name": sc.name, "currency": sc.currency, "names": _names(sc),
-        "entities": roots + [e for e in dist if e not in roots], "entity": default,
-        "exit": None if ex is None or ex.value is None else str(ex.value),
-        "date": None if ex is None or ex.date is None else ex.date.isoformat(),
-        "classes": {e.id: [c.id for c in e.classes or ()] for e in sc.entities if e.classes},
-        "has_projection": sc.projection is not None,
-    }
+    """What a scenario's pages show around the numbers (:func:`stakeflow.outline`)."""
+    return scenario_outline(scenario(text)).to_json()
 
 
 def explorer(text: str, entity: str | None = None, date: Any = None) -> dict[str, Any]:
@@ -139,9 +108,9 @@ def explorer(text: str, entity: str | None = None, date: Any = None) -> dict[str
     points = doc["breakpoints"]
     default = None
     if sc.exit is not None and sc.exit.value is not None and (entity is None or entity == curve.entity):
-        default = float(exit_amount(sc.exit.value))
+        default = float(exit_amount(exit_value_for(sc)))
     top = max([*points, default or 0.0, 1.0])
-    doc.update({"currency": sc.currency, "names": _names(sc), "default_exit": default,
+    doc.update({"currency": sc.currency, "names": display_names(sc), "default_exit": default,
                 "slider_max": _nice(top * 1.5 if default and default >= (points[-1] if points else 0) else top * 2)})
     return doc
 
@@ -163,7 +132,7 @@ def control_view(text: str) -> dict[str, Any]:
     for eid, f in result.entities.items():
         doc["entities"][eid].update({"chain": list(f.chain),
                                      "weights": {k: float(v) for k, v in f.weights.items()}})
-    doc["names"] = _names(sc)
+    doc["names"] = display_names(sc)
     doc["figure"] = json.loads(pio.to_json(control_figure(sc, result)))
     return doc
 
