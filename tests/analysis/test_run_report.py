@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from stakeflow.analysis.restructuring import analyze, flagship_plan, read_plan
 from stakeflow.analysis.sensitivity import FairStake, parse_shift
 from stakeflow.cli import app
-from stakeflow.io.report import approx, first_paragraph, percent, render
+from stakeflow.io.report import approx, first_paragraph, percent, projection_figure, render
 
 SECTIONS = {"summary", "breakeven", "values", "fair-stakes", "no-conversion", "estimates", "calibration", "governance",
             "payouts", "contracts", "projection", "sensitivity", "appendix"}
@@ -121,6 +121,16 @@ def _at(doc: Any, key: str) -> Any:
     for part in key.split("/"):
         doc = doc[int(part)] if isinstance(doc, list) else doc[part]
     return doc
+
+
+def test_report_draws_the_runs_projection(small_run) -> None:  # type: ignore[no-untyped-def]
+    # The report renders the analysis' own projection bands: it simulates nothing itself.
+    fig = projection_figure(small_run)
+    bands = small_run.projection
+    assert bands.paths == 600  # the run's paths, fewer than the chart's 20,000
+    medians = [t for t in fig.data if t.name == "median"]
+    assert [list(t.y) for t in medians] == [list(bands.revenue[1]), list(bands.cumulative[1])]
+    assert "600 paths" in fig.layout.title.text
 
 
 def test_report_figures_are_the_json_figures(small_run) -> None:  # type: ignore[no-untyped-def]

@@ -47,6 +47,7 @@ from .compare import Comparison, check_mapping, compare
 from .contracts import TermRow, timeline
 from .control import ControlResult, analyze_control
 from .projection import projection_of
+from .projection_bands import BAND_PATHS, ProjectionBands, projection_bands
 from .sensitivity import FairStake, Sensitivity, Shift, default_shifts, parse_shift, sensitivity
 from .solve import SolveResult, holding_stake, solve_field
 from .values import JointValues, PathCache
@@ -289,6 +290,8 @@ class Restructuring:
     timeline_after: list[TermRow]
     curve_before: PayoffCurve
     curve_after: PayoffCurve
+    projection: ProjectionBands
+    """The spread of the new structure's projection (the report's projection chart)."""
     seconds: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     breakeven: list[StakeBreakEven] = field(default_factory=list)
@@ -579,6 +582,7 @@ def analyze(
         timeline_before=timeline(before), timeline_after=timeline(after),
         curve_before=payoff_curve(before, projection_of(before).entity),
         curve_after=payoff_curve(after, projection_of(after).entity),
+        projection=projection_bands(after, projection_of(after).entity, seed, min(BAND_PATHS, comp.paths)),
         seconds=seconds, notes=list(notes), breakeven=found_be, breakeven_paths=breakeven_paths or 0,
         branches=branched, static_split=split, estimates=list(estimates), governance=list(governance),
     )

@@ -21,7 +21,6 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from ..analysis.control import control_figure
-from ..analysis.projection import Block, simulate
 from ..analysis.restructuring import Assumption, FairStakeResult, Restructuring
 from ..analysis.sensitivity import Sensitivity
 from ..scenario.numbers import short_amount
@@ -305,17 +304,15 @@ def timeline_figure(r: Restructuring) -> go.Figure:
                         "them earlier)", 140 + 40 * max(1, rows_n))
 
 
-def projection_figure(r: Restructuring, paths: int = 20_000) -> go.Figure:
+def projection_figure(r: Restructuring) -> go.Figure:
     """Median and 10–90% band of revenue and of cumulative distributable profit, after the change."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    n = min(paths, r.comparison.paths)
-    p = simulate(r.after, Block(r.comparison.seed, 0, min(n, 65_536), 0, max(n, 1)))
+    p = r.projection
     years = p.years
     fig = make_subplots(rows=1, cols=2, subplot_titles=("Revenue", "Cumulative distributable profit"))
-    for col, data in ((1, p.revenue), (2, p.cumulative[:, 1:])):
-        q10, q50, q90 = np.percentile(data, [10, 50, 90], axis=0)
+    for col, (q10, q50, q90) in ((1, p.revenue), (2, p.cumulative)):
         fig.add_trace(go.Scatter(x=years, y=q90, mode="lines", line={"width": 0}, showlegend=False,
                                  hoverinfo="skip"), row=1, col=col)
         fig.add_trace(go.Scatter(x=years, y=q10, mode="lines", fill="tonexty", line={"width": 0},
@@ -323,9 +320,9 @@ def projection_figure(r: Restructuring, paths: int = 20_000) -> go.Figure:
                       row=1, col=col)
         fig.add_trace(go.Scatter(x=years, y=q50, name="median", line={"color": "#1f77b4"}, showlegend=col == 1),
                       row=1, col=col)
-    fig.update_yaxes(**money_ticks(0.0, float(np.percentile(p.revenue[:, -1], 90))), row=1, col=1)
-    fig.update_yaxes(**money_ticks(0.0, max(1.0, float(np.percentile(p.cumulative[:, -1], 90)))), row=1, col=2)
-    return _layout(fig, f"Projection of {r.after.display_name(r.entity_after)} ({n:,} paths)")
+    fig.update_yaxes(**money_ticks(0.0, float(p.revenue[2, -1])), row=1, col=1)
+    fig.update_yaxes(**money_ticks(0.0, max(1.0, float(p.cumulative[2, -1]))), row=1, col=2)
+    return _layout(fig, f"Projection of {r.after.display_name(r.entity_after)} ({p.paths:,} paths)")
 
 
 def figures(r: Restructuring) -> dict[str, Markup]:
