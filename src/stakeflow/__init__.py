@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .analysis.sweep import Sweep, sweep
     from .analysis.sweep_figure import sweep_figure
     from .analysis.values import Valuation, value_parties
-    from .engine import exit_value_for
+    from .engine import exit_value_for, exit_value_of
     from .engine.explain import Explanation, explain
     from .engine.outline import Outline, outline
     from .io import OcfExport, OcfImport, dump_scenario, export_ocf, import_ocf, write_csv, write_xlsx
@@ -57,6 +57,7 @@ _LAZY = {
     "control_figure": (".analysis.control", "control_figure"),
     "dump_scenario": (".io", "dump_scenario"),
     "exit_value_for": (".engine", "exit_value_for"),
+    "exit_value_of": (".engine", "exit_value_of"),
     "explain": (".engine.explain", "explain"),
     "export_ocf": (".io", "export_ocf"),
     "import_ocf": (".io", "import_ocf"),
@@ -122,6 +123,7 @@ __all__ = [
     "control_figure",
     "dump_scenario",
     "exit_value_for",
+    "exit_value_of",
     "explain",
     "export_ocf",
     "import_ocf",

@@ -54,3 +54,12 @@ def test_exit_value_for(nested: sf.Scenario) -> None:
     assert sf.exit_value_for(nested) == nested.exit.value  # type: ignore[union-attr]
     assert sf.exit_value_for(nested, "7M") == "7M"
     assert sf.exit_value_for(nested, "  ") == nested.exit.value  # type: ignore[union-attr]
+
+
+def test_exit_value_of_is_the_files_exit_only_for_its_entity(nested: sf.Scenario) -> None:
+    # exit.entity is the company: its 40M are not the vehicle's proceeds.
+    assert sf.exit_value_of(nested, "company") == nested.exit.value  # type: ignore[union-attr]
+    assert sf.exit_value_of(nested, "vehicle") is None
+    unnamed = nested.model_copy(update={"exit": nested.exit.model_copy(update={"entity": None})})  # type: ignore[union-attr]
+    assert sf.exit_value_of(unnamed, "vehicle") == nested.exit.value  # type: ignore[union-attr]
+    assert sf.exit_value_of(nested.model_copy(update={"exit": None}), "company") is None

@@ -368,3 +368,12 @@ def test_a_scenario_with_nothing_to_distribute_answers_with_errors_everywhere(cl
         assert client.get(f"/scenarios/{sid}{page}").status_code == 200
     assert client.get(f"/scenarios/{sid}/download/xlsx").status_code == 422
     assert client.delete(f"/api/scenarios/{sid}").status_code == 204
+
+
+def test_explorer_starts_at_the_files_exit_only_for_its_entity(client: TestClient) -> None:
+    # nested_holdco's exit.value (40M) is the company's proceeds, not the vehicle's.
+    text = (ROOT / "tests" / "cases" / "nested_holdco.yaml").read_text()
+    company = client.post("/api/explorer", json={"scenario": text}).json()
+    vehicle = client.post("/api/explorer", json={"scenario": text, "entity": "vehicle"}).json()
+    assert company["default_exit"] == 40_000_000.0
+    assert vehicle["default_exit"] is None

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from ..engine import exit_value_of
 from ..io.tables import breakpoints_tables, export, inputs
 from ..payoff import PayoffCurve, payoff_curve
 from ..payoff.figure import payoff_figure, short_amount
@@ -77,7 +78,7 @@ def breakpoints(
     with user_errors():
         curve = payoff_curve(sc, entity)
         if plot is not None:
-            upto = sc.exit.value if sc.exit is not None and sc.exit.entity in (None, curve.entity) else None
+            upto = exit_value_of(sc, curve.entity)
             title = f"{sc.name or file.name}: payoff of {curve.entity} by holder"
             write_figure(payoff_figure(curve, upto, title), plot)
         export(xlsx, csv, breakpoints_tables(curve), inputs(sc, file, curve.entity), sc.currency)

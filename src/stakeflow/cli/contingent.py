@@ -3,12 +3,14 @@ of their events, at one exit (exact waterfalls) or through a PWERM scenarios fil
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import typer
 
 from ..analysis.contingent import contingent_waterfall, parse_probabilities, value_contingent
-from ..scenario.errors import InputError
+from ..engine import exit_value_for
+from ..scenario.errors import InputError, NoExitValue
 from ..valuation.pwerm import read_scenarios, value_pwerm
 from ._app import app
 from ._common import console, emit_json, load_scenario, money, table, user_errors
@@ -29,11 +31,11 @@ def contingent(
     sc = load_scenario(file)
     with user_errors():
         probs = parse_probabilities(probability)
+        if exit_ is None and pwerm is None:
+            with contextlib.suppress(NoExitValue):
+                exit_ = str(exit_value_for(sc))
         if (exit_ is None) == (pwerm is None):
-            default = sc.exit.value if sc.exit is not None and pwerm is None else None
-            if default is None:
-                raise InputError("give --exit VALUE (exact waterfalls) or --pwerm SCENARIOS.yaml, one of them")
-            exit_ = str(default)
+            raise InputError("give --exit VALUE (exact waterfalls) or --pwerm SCENARIOS.yaml, one of them")
         if pwerm is None:
             res = contingent_waterfall(sc, exit_, probs, entity)
             if json_out:

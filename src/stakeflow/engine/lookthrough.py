@@ -45,6 +45,15 @@ def exit_value_for(sc: Scenario, given: Any = None) -> Any:
     raise NoExitValue(E.NO_EXIT)
 
 
+def exit_value_of(sc: Scenario, entity: str) -> Any | None:
+    """The scenario's ``exit.value`` when it is ``entity``'s proceeds (``exit.entity`` unset or
+    ``entity``), else None: where a chart of ``entity``'s payoffs marks or starts."""
+    ex = sc.exit
+    if ex is None or ex.value is None or ex.entity not in (None, entity):
+        return None
+    return ex.value
+
+
 def distribution_date(value: Any) -> dt.date:
     """A distribution date as the user wrote it (``YYYY-MM-DD``, or a date)."""
     if isinstance(value, dt.date):

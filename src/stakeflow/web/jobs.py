@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis.control import analyze_control, control_figure
-from ..engine import exit_amount, exit_value_for
+from ..engine import exit_amount, exit_value_for, exit_value_of
 from ..engine import waterfall as run_waterfall
 from ..engine.explain import explain as run_explain
 from ..engine.lookthrough import at_date
@@ -106,9 +106,8 @@ def explorer(text: str, entity: str | None = None, date: Any = None) -> dict[str
     curve = payoff_curve(sc, entity)
     doc = curve.to_json()
     points = doc["breakpoints"]
-    default = None
-    if sc.exit is not None and sc.exit.value is not None and (entity is None or entity == curve.entity):
-        default = float(exit_amount(exit_value_for(sc)))
+    given = exit_value_of(sc, curve.entity)
+    default = None if given is None else float(exit_amount(given))
     top = max([*points, default or 0.0, 1.0])
     doc.update({"currency": sc.currency, "names": display_names(sc), "default_exit": default,
                 "slider_max": _nice(top * 1.5 if default and default >= (points[-1] if points else 0) else top * 2)})
