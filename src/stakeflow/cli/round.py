@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import get_args
 
 import typer
 
@@ -13,10 +14,12 @@ from ..io.atomic import write_text
 from ..io.scenario_yaml import dump_scenario
 from ..io.tables import export, inputs, round_tables
 from ..scenario.errors import InputError
+from ..scenario.models import AntiDilution
 from ._app import app
 from ._common import console, emit_json, err_console, load_scenario, money, pct, table, user_errors
 
-_METHODS = ("none", "broad_based", "narrow_based", "full_ratchet")
+_METHODS = get_args(AntiDilution)
+"""The anti-dilution methods of the format (SPEC §3), listed once in the scenario model."""
 
 
 def _date(text: str | None) -> dt.date | None:
