@@ -45,6 +45,8 @@ REQUIRED = {
     # Text that would break the terminal, one line per problem naming the file, limits.
     "no_entity", "nul_character", "surrogate_text", "error_on_line_100", "markup_and_emoji_in_ids",
     "sensitivity_shift_names_nothing",
+    # The analysis plan of `stakeflow run`, read like a scenario file.
+    "plan_many_problems", "plan_invalid_yaml",
 }
 
 

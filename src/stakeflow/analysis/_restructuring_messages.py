@@ -43,6 +43,7 @@ DASK_BOTH = "give --dask or --scheduler ADDRESS, not both"
 REPORT_FOLDER = "cannot write the report to {path}: folder {folder} does not exist"
 RUN_FILES = "give both files, BEFORE and AFTER, or neither (the OpenAI example)"
 PLAN_FILE = "{path}: {detail}"
+PLAN_NOT_TEXT = "not a text file (UTF-8 expected)"
 NO_FAIR_STAKE_FIELD = (
     "cannot find a holding of {party!r} in {entity!r} to solve for; name the field in the analysis plan"
 )

@@ -30,8 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..engine import waterfall
 from ..payoff import PayoffCurve, payoff_curve
@@ -39,6 +38,7 @@ from ..scenario import load
 from ..scenario.errors import InputError
 from ..scenario.fields import Field as ScenarioField
 from ..scenario.fields import FieldPathError, locate, numeric_fields
+from ..scenario.loader import parse_model
 from ..scenario.models import Amount, Scenario
 from . import _restructuring_messages as M
 from .branches import Branches, NoConversion, branches
@@ -143,16 +143,12 @@ def read_plan(path: str | Path) -> tuple[Plan, Path]:
     """Read an analysis plan; returns it and the folder its file names are relative to."""
     p = Path(path)
     try:
-        tree = yaml.safe_load(p.read_text(encoding="utf-8"))
+        text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(M.PLAN_FILE.format(path=p, detail=exc.strerror or exc)) from None
-    except yaml.YAMLError as exc:
-        raise InputError(M.PLAN_FILE.format(path=p, detail=f"not valid YAML: {exc}")) from None
-    try:
-        plan = Plan.model_validate(tree)
-    except ValidationError as exc:
-        lines = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors(include_url=False))
-        raise InputError(M.PLAN_FILE.format(path=p, detail=lines)) from None
+    except UnicodeDecodeError:
+        raise InputError(M.PLAN_FILE.format(path=p, detail=M.PLAN_NOT_TEXT)) from None
+    plan = parse_model(text, Plan, str(p))
     return plan, p.parent
 
 

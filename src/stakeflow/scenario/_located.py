@@ -85,6 +85,8 @@ def _message(err: Any, loc: Loc, root: type[BaseModel]) -> str:
         return str(err["ctx"]["error"])
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"expected a whole number, got {err.get('input')!r}"
+    if kind in ("float_parsing", "float_type"):
+        return f"expected a number, got {err.get('input')!r}"
     if kind == "bool_type" or kind == "bool_parsing":
         return f"expected true or false, got {err.get('input')!r}"
     if kind in ("list_type", "dict_type", "model_type", "model_attributes_type", "tuple_type"):

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from . import errors as E
 from ._located import from_pydantic
 from ._yaml import Loc, line_of, read_tree
 from .errors import Problem, ScenarioError
 from .models import Scenario
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 def load(path: str | Path) -> Scenario:
@@ -46,6 +49,21 @@ def loads(text: str, source: str = "<string>") -> Scenario:
     except ScenarioError as exc:
         located = [Problem(p.path, p.message, line_of(lines, parse_path(p.path))) for p in exc.problems]
         raise ScenarioError(located, source) from None
+
+
+def parse_model(text: str, model: type[Model], source: str) -> Model:
+    """Read YAML or JSON ``text`` as ``model`` (another file format of the package, such as an
+    analysis plan), every problem located as in a scenario file: a :class:`ScenarioError` whose
+    lines are ``error: SOURCE:LINE: path: message``."""
+    tree, lines, problems = read_tree(text)
+    if problems:
+        raise ScenarioError(problems, source)
+    if not isinstance(tree, dict):
+        raise ScenarioError([Problem("", E.NOT_A_MAPPING, 1)], source)
+    try:
+        return model.model_validate(tree)
+    except ValidationError as exc:
+        raise ScenarioError(from_pydantic(exc, tree, lines, model), source) from None
 
 
 _PART = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
