@@ -9,7 +9,7 @@ import pytest
 from restructuring_cases import DATA, capped, equity
 from typer.testing import CliRunner
 
-from stakeflow.analysis.sensitivity import FairStake, default_shifts, parse_shift, sensitivity
+from stakeflow.analysis.sensitivity import FairStake, default_shifts, parse_scales, parse_shift, sensitivity
 from stakeflow.cli import app
 from stakeflow.scenario.errors import InputError
 
@@ -105,3 +105,28 @@ def test_sensitivity_command(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert bad.exit_code == 2 and "error: --scales" in bad.stderr
     both = runner.invoke(app, [*args, "--dask", "--scheduler", "tcp://127.0.0.1:1"])
     assert both.exit_code == 2 and "not both" in both.stderr
+
+
+def test_parse_scales() -> None:
+    assert parse_scales("0.5, 1,200%") == [0.5, 1.0, 2.0]
+    for bad in ("", "0,1", "-1", "x"):
+        with pytest.raises(InputError) as info:
+            parse_scales(bad)
+        assert info.value.lines() == [f"error: --scales {bad!r}: write positive revenue scale factors separated "
+                                      "by commas, e.g. 0.5,1,2"]
+
+
+def test_fair_stake_targets() -> None:
+    from restructuring_cases import FLAGSHIP_MAP, flagship
+
+    from stakeflow.analysis.restructuring import default_targets, fair_stake_targets
+
+    before, after = flagship()
+    every = fair_stake_targets(before, after, FLAGSHIP_MAP)
+    assert [t.party for t in every] == [t.party for t in default_targets(before, after, FLAGSHIP_MAP)]
+    (ms,) = fair_stake_targets(before, after, FLAGSHIP_MAP, party="microsoft", basis="structure")
+    assert ms.basis == "structure" and ms.field == "entities[openai_group].holdings[microsoft].shares"
+    with pytest.raises(InputError, match="--basis must be total"):
+        fair_stake_targets(before, after, FLAGSHIP_MAP, basis="all")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="cannot find a holding of 'nobody'"):
+        fair_stake_targets(before, after, FLAGSHIP_MAP, party="nobody")

@@ -49,7 +49,7 @@ from .control import ControlResult, analyze_control
 from .projection import projection_of
 from .projection_bands import BAND_PATHS, ProjectionBands, projection_bands
 from .sensitivity import FairStake, Sensitivity, Shift, default_shifts, parse_shift, sensitivity
-from .solve import SolveResult, holding_stake, solve_field
+from .solve import Basis, SolveResult, check_basis, holding_stake, solve_field
 from .values import JointValues, PathCache
 
 if TYPE_CHECKING:
@@ -472,6 +472,22 @@ def default_targets(before: Scenario, after: Scenario, mapping: dict[str, str]) 
     return out
 
 
+def fair_stake_targets(before: Scenario, after: Scenario, mapping: dict[str, str], party: str | None = None,
+                       field: str | None = None, basis: Basis = "total") -> list[FairStake]:
+    """The fair stakes to solve: ``party``'s holding at ``field`` when both are given, else the
+    :func:`default_targets` (``party``'s only, when given), on ``basis``."""
+    basis = check_basis(basis)
+    if field is not None and party is None:
+        raise InputError(M.FIELD_NEEDS_PARTY)
+    if party is not None and field is not None:
+        return [FairStake(party, field, basis, holding_stake(after, field))]
+    found = [FairStake(t.party, t.field, basis, t.reported, t.label)
+             for t in default_targets(before, after, mapping) if party is None or t.party == party]
+    if not found:
+        raise InputError(M.NO_FAIR_STAKE_FIELD.format(party=party or "any party", entity="the new structure"))
+    return found
+
+
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: called as the long parts advance."""
 
@@ -614,4 +630,4 @@ def analyze_plan(path: str | Path, *, paths: int | None = None, seed: int | None
 
 __all__ = ["DEFAULT_EXITS", "Assumption", "Estimate", "FairStakeResult", "GovernanceRow", "Mark", "Payouts", "Plan",
            "Restructuring", "StaticSplit", "analyze", "analyze_plan", "assumptions", "default_targets",
-           "flagship_plan", "payouts", "read_plan", "static_split"]
+           "fair_stake_targets", "flagship_plan", "payouts", "read_plan", "static_split"]

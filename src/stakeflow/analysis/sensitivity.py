@@ -171,6 +171,19 @@ def default_shifts() -> list[Shift]:
     ]
 
 
+def parse_scales(text: str) -> list[float]:
+    """Revenue scale factors written ``0.5,1,2`` (any spelling of SPEC §1), each positive."""
+    from ..scenario.numbers import NumberError, parse_number
+
+    try:
+        factors = [float(parse_number(x.strip())) for x in text.split(",") if x.strip()]
+    except NumberError:
+        raise InputError(M.SCALES.format(value=text)) from None
+    if not factors or any(f <= 0 for f in factors):
+        raise InputError(M.SCALES.format(value=text))
+    return factors
+
+
 def parse_shift(text: str) -> Shift:
     """``NAME`` (one of the default shifts) or ``PATH=LOW:HIGH`` (set a field to each value)."""
     from ..scenario.numbers import NumberError, parse_number
@@ -354,4 +367,4 @@ def dask_client(local: bool, scheduler: str | None) -> Client | None:
 
 
 __all__ = ["Bar", "FairStake", "Point", "Sensitivity", "Shift", "dask_client", "default_shifts", "evaluate_point",
-           "parse_shift", "run_tasks", "sensitivity"]
+           "parse_scales", "parse_shift", "run_tasks", "sensitivity"]

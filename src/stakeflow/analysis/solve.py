@@ -35,7 +35,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from scipy.optimize import brentq
 
@@ -47,6 +47,13 @@ from . import _restructuring_messages as M
 from .values import JointValues, PathCache, joint_values
 
 Basis = Literal["total", "structure"]
+
+
+def check_basis(basis: str) -> Basis:
+    """``basis`` as a :data:`Basis`: total (everything the party receives) or structure."""
+    if basis not in get_args(Basis):
+        raise InputError(M.BASIS.format(value=basis))
+    return basis  # type: ignore[return-value]
 Bound = Literal["root", "lower", "upper"]
 Move = Literal["after", "before"]
 NoRoot = Literal["bound", "error"]

@@ -7,14 +7,11 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
-from ..analysis import _restructuring_messages as M
 from ..analysis.compare import check_mapping, parse_mapping
-from ..analysis.restructuring import default_targets
-from ..analysis.sensitivity import FairStake, Sensitivity, dask_client, parse_shift
+from ..analysis.restructuring import fair_stake_targets
+from ..analysis.sensitivity import Sensitivity, dask_client, parse_scales, parse_shift
 from ..analysis.sensitivity import sensitivity as run_sensitivity
-from ..analysis.solve import holding_stake
-from ..scenario.errors import InputError
-from ..scenario.numbers import NumberError, parse_number
+from ..analysis.solve import check_basis
 from ..valuation.cluster import close
 from ._app import app
 from ._common import console, emit_json, load_scenario, user_errors
@@ -50,20 +47,14 @@ def sensitivity(
     b = load_scenario(before)
     a = load_scenario(after)
     with user_errors():
-        if basis not in ("total", "structure"):
-            raise InputError(M.BASIS.format(value=basis))
+        basis_ = check_basis(basis)
         n = whole(paths, "--paths", 5_000, least=2)
         k = whole(seed, "--seed", 0)
         mapping = parse_mapping(map_)
         check_mapping(mapping, b, a)
-        try:
-            factors = [float(parse_number(x.strip())) for x in scales.split(",") if x.strip()]
-        except NumberError:
-            raise InputError(M.SCALES.format(value=scales)) from None
-        if not factors or any(f <= 0 for f in factors):
-            raise InputError(M.SCALES.format(value=scales))
+        factors = parse_scales(scales)
         shifts = [parse_shift(s) for s in shift] if shift else None
-        targets = _targets(b, a, mapping, party, field, basis)
+        targets = fair_stake_targets(b, a, mapping, party, field, basis_)
         client = dask_client(dask, scheduler)
         try:
             total = 1 + 2 * (len(shifts) if shifts is not None else 7) + len(factors)
@@ -83,22 +74,6 @@ def sensitivity(
     show(res)
     if plot is not None:
         console.print(Text(f"tornado written to {plot}"))
-
-
-def _targets(b: object, a: object, mapping: dict[str, str], party: str | None, field: str | None,
-             basis: str) -> list[FairStake]:
-    from ..scenario.models import Scenario
-
-    assert isinstance(a, Scenario) and isinstance(b, Scenario)
-    if field is not None and party is None:
-        raise InputError(M.FIELD_NEEDS_PARTY)
-    if party is not None and field is not None:
-        return [FairStake(party, field, basis, holding_stake(a, field))]  # type: ignore[arg-type]
-    found = [FairStake(t.party, t.field, basis, t.reported, t.label)  # type: ignore[arg-type]
-             for t in default_targets(b, a, mapping) if party is None or t.party == party]
-    if not found:
-        raise InputError(M.NO_FAIR_STAKE_FIELD.format(party=party or "any party", entity="the new structure"))
-    return found
 
 
 def show(res: Sensitivity) -> None:

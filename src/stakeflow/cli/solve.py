@@ -9,7 +9,7 @@ import typer
 
 from ..analysis import _restructuring_messages as M
 from ..analysis.compare import check_mapping, parse_mapping
-from ..analysis.solve import solve_field, solve_scale
+from ..analysis.solve import check_basis, solve_field, solve_scale
 from ..engine import exit_amount
 from ..scenario.errors import InputError
 from ._app import app
@@ -56,8 +56,7 @@ def solve(
             raise InputError(M.MOVE.format(value=move))
         if move == "before" and b is None:
             raise InputError(M.MOVE_NEEDS_BEFORE)
-        if basis not in ("total", "structure"):
-            raise InputError(M.BASIS.format(value=basis))
+        basis_ = check_basis(basis)
         n = whole(paths, "--paths", 20_000, least=2)
         k = whole(seed, "--seed", 0)
         mapping = parse_mapping(map_)
@@ -66,7 +65,7 @@ def solve(
         target = float(exit_amount(equals, "--equals")) if equals is not None else None
         solve_one = partial(solve_scale, a, scale) if scale is not None else partial(solve_field, a, field)
         res = solve_one(party, before=b, target=target, mapping=mapping,
-                        basis=basis, move=move,  # type: ignore[arg-type]
+                        basis=basis_, move=move,  # type: ignore[arg-type]
                         no_root="error", paths=n, seed=k)
     if json_out:
         emit_json(res.to_json())
