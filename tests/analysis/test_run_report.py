@@ -264,3 +264,19 @@ def test_flagship_run_with_no_arguments(tmp_path: Path) -> None:
     page = Page()
     page.feed(report.read_text())
     assert page.figures == FIGURES
+
+
+def test_the_notebook_and_the_terminal_word_a_fair_stake_alike(small_run) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+    import html as h
+
+    page = small_run._repr_html_()
+    for f in small_run.fair_stakes:
+        assert h.escape(f.result.stake_text()) in page
+    r = dataclasses.replace(small_run.fair_stakes[0].result, bound="root", stake=0.2714, stake_se=0.0035)
+    assert r.stake_text() == "27.14% ± 0.35%"
+    assert dataclasses.replace(r, bound="upper").stake_text() == "not reachable"
+    assert dataclasses.replace(r, bound="lower", implied_stake=0.031).stake_text() == "0% (none needed; implied 3.10%)"
+    assert dataclasses.replace(r, bound="lower", implied_stake=None).stake_text() == "0% (none needed)"
+    field = dataclasses.replace(r, stake=None, value=1234.5, standard_error=0.25)
+    assert field.stake_text() == "1,234.5 ± 0.25"

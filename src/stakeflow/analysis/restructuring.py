@@ -420,20 +420,10 @@ class Restructuring:
 
     def _repr_html_(self) -> str:
         stakes = "".join(
-            f"<li>{html.escape(f.target.title)}: {_stake_text(f.result)}"
+            f"<li>{html.escape(f.target.title)}: {f.result.stake_text()}"
             f"{f' (reported {f.target.reported:.0%})' if f.target.reported is not None else ''}</li>"
             for f in self.fair_stakes)
         return f"<h4>{html.escape(self.name)}</h4>{self.comparison._repr_html_()}<ul>{stakes}</ul>"
-
-
-def _stake_text(s: SolveResult) -> str:
-    if s.stake is None:
-        return f"{s.value:,.6g}"
-    if s.bound == "lower":
-        return "no stake needed" + (f" (implied {s.implied_stake:.2%})" if s.implied_stake is not None else "")
-    if s.bound == "upper":
-        return "not reachable"
-    return f"{s.stake:.2%} ± {(s.stake_se or 0):.2%}"
 
 
 def _term_json(r: TermRow, structure: str) -> dict[str, Any]:

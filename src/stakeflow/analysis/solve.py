@@ -122,6 +122,19 @@ class SolveResult:
             return self.implied_stake
         return self.stake if self.stake is not None else self.value
 
+    def stake_text(self) -> str:
+        """The fair stake in words, as the terminal and the notebook show it: ``27.14% ± 0.35%``,
+        ``0% (none needed; implied 3.10%)``, ``not reachable``, or the field's value when the
+        field is not a holding."""
+        if self.stake is None:
+            return f"{self.value:,.6g} ± {self.standard_error:,.3g}"
+        if self.bound == "lower":
+            extra = f"; implied {self.implied_stake:.2%}" if self.implied_stake is not None else ""
+            return f"0% (none needed{extra})"
+        if self.bound == "upper":
+            return "not reachable"
+        return f"{self.stake:.2%} ± {(self.stake_se or 0):.2%}"
+
     def to_json(self) -> dict[str, Any]:
         """One JSON object; a standard error that cannot be estimated (the party's value does not
         move with the field) is null."""

@@ -1,4 +1,5 @@
-"""What every command shares: loading with SPEC §8 errors, money formatting, JSON output."""
+"""What every command shares: loading with SPEC §8 errors, money formatting, tables, progress bars,
+JSON output."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..engine.lookthrough import at_date
 from ..scenario import Scenario, load
 from ..scenario.errors import InputError, ScenarioError, StakeflowError, one_line
+from ..scenario.numbers import short_amount
 
 # Piped or redirected output is read in full (by a file, a pager, another program): give tables the
 # room they need instead of a terminal's 80 columns, which would fold or cut amounts. Names, ids and
@@ -89,6 +92,11 @@ def money(x: Fraction | float, currency: str = "", decimals: int = 2) -> str:
     return f"{currency} {s}" if currency else s
 
 
+def short_money(x: Fraction | float) -> str:
+    """An amount as analysts write it in a table: ``1.23T``, ``45.60B``, ``950``."""
+    return short_amount(x, small=",.0f")
+
+
 def pct(x: Fraction | float) -> str:
     return f"{float(x):.2%}"
 
@@ -104,3 +112,42 @@ def table(title: str, columns: list[str], rows: list[list[str]], right_from: int
 
 def parse_list(text: str, parse: Callable[[str], Any]) -> list[Any]:
     return [parse(part) for part in text.split(",") if part.strip()]
+
+
+def show_progress(flag: bool | None) -> bool:
+    return flag if flag is not None else sys.stderr.isatty()
+
+
+@contextmanager
+def stages(show: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A Rich progress bar on stderr, one task per stage: ``update(stage, done, total)``. Asked for
+    on a stderr that is not a terminal, it is drawn anyway (and left in place when done)."""
+    if not show:
+        yield None
+        return
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    terminal = err_console.is_terminal
+    out = err_console if terminal else Console(stderr=True, force_terminal=True, highlight=False, markup=False,
+                                               emoji=False)
+    with Progress(*columns, console=out, transient=terminal) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+def counter(update: Callable[[str, int, int], None] | None, stage: str, total: int) -> Callable[[int], None] | None:
+    """A ``progress(k)`` callback that advances ``stage`` by ``k``."""
+    if update is None:
+        return None
+    done = [0]
+
+    def step(k: int) -> None:
+        done[0] += k
+        update(stage, done[0], total)
+
+    return step

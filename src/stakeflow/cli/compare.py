@@ -9,8 +9,8 @@ import typer
 from ..analysis.compare import compare as run_compare
 from ..analysis.compare import parse_mapping
 from ._app import app
-from ._common import emit_json, load_scenario, user_errors
-from ._restructuring import MAP_HELP, counter, show_comparison, show_progress, stages, whole
+from ._common import counter, emit_json, load_scenario, show_progress, stages, user_errors
+from ._restructuring import MAP_HELP, show_comparison, whole
 
 
 @app.command()

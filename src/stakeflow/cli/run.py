@@ -19,8 +19,8 @@ from ..analysis.restructuring import Restructuring, analyze, analyze_plan, flags
 from ..analysis.sensitivity import dask_client
 from ..scenario.errors import InputError
 from ._app import app
-from ._common import console, emit_json, load_scenario, user_errors
-from ._restructuring import MAP_HELP, money, pm, show_comparison, show_progress, stages, stake_text, table, whole
+from ._common import console, emit_json, load_scenario, short_money, show_progress, stages, table, user_errors
+from ._restructuring import MAP_HELP, pm, show_comparison, whole
 
 REPORT = "stakeflow-report.html"
 
@@ -107,12 +107,12 @@ def show(r: Restructuring) -> None:
     console.print(table("Control", ["", "entity", "controller", "basis", "ultimate controller", "chain"], rows,
                         right_from=9))
     show_comparison(c)
-    frows = [[f.target.title, stake_text(f.result), f"{f.target.reported:.0%}" if f.target.reported is not None
+    frows = [[f.target.title, f.result.stake_text(), f"{f.target.reported:.0%}" if f.target.reported is not None
               else "-", pm(f.result.target, f.result.target_se)] for f in r.fair_stakes]
     cv = r.contracts_value()
-    console.print(Text(f"The transfers add up to {money(cv['transfers_total'])}: the change in what the company "
-                       f"distributes ({money(cv['equity_change'])}) plus the change in what the contracts are worth "
-                       f"to their payees ({money(cv['change'])})."))
+    console.print(Text(f"The transfers add up to {short_money(cv['transfers_total'])}: the change in what the "
+                       f"company distributes ({short_money(cv['equity_change'])}) plus the change in what the "
+                       f"contracts are worth to their payees ({short_money(cv['change'])})."))
     console.print(table("Fair stakes (value after = value before)", ["for", "fair stake", "reported", "value before"],
                         frows))
     if r.breakeven:
@@ -129,17 +129,17 @@ def show(r: Restructuring) -> None:
         wcols = [f"weighted {w:.0%}" for w in br.weights]
         nrows = [[br.names.get(p, p), pm(b.before.value, b.before.standard_error),
                   pm(b.fails.value, b.fails.standard_error), pm(b.converts.value, b.converts.standard_error)]
-                 + [money(b.weighted[w].value) for w in br.weights]
+                 + [short_money(b.weighted[w].value) for w in br.weights]
                  for p, b in br.parties.items() if b.before.value or b.converts.value]
         console.print(table(f"If the conversion had failed ({br.paths:,} paths; weighted: the chance it converts)",
                             ["party", "before, as it stood", "fails", "converts", *wcols], nrows))
     p = r.payouts
-    cols = ["party", ""] + [money(float(v)) for v in p.exit_values]
+    cols = ["party", ""] + [short_money(float(v)) for v in p.exit_values]
     prow = []
     for party in dict.fromkeys([*p.after, *p.before]):
         for label, tab in (("before", p.before), ("after", p.after)):
             if party in tab:
-                prow.append([c.names.get(party, party), label] + [money(float(x)) for x in tab[party]])
+                prow.append([c.names.get(party, party), label] + [short_money(float(x)) for x in tab[party]])
     console.print(table("Payouts at IPO values (exact; proceeds of the entity)", cols, prow, right_from=2))
     if r.sensitivity is not None:
         s = r.sensitivity

@@ -14,9 +14,9 @@ from ..analysis.sensitivity import sensitivity as run_sensitivity
 from ..analysis.solve import check_basis
 from ..valuation.cluster import close
 from ._app import app
-from ._common import console, emit_json, load_scenario, user_errors
+from ._common import console, counter, emit_json, load_scenario, show_progress, stages, table, user_errors
 from ._plots import write_figure
-from ._restructuring import MAP_HELP, counter, show_progress, stages, table, whole
+from ._restructuring import MAP_HELP, whole
 
 SCALES = "0.25,0.5,0.75,1,1.5,2,3"
 

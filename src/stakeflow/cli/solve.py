@@ -13,8 +13,8 @@ from ..analysis.solve import check_basis, solve_field, solve_scale
 from ..engine import exit_amount
 from ..scenario.errors import InputError
 from ._app import app
-from ._common import console, emit_json, load_scenario, user_errors
-from ._restructuring import MAP_HELP, money, number, pm, stake_text, table, whole
+from ._common import console, emit_json, load_scenario, short_money, table, user_errors
+from ._restructuring import MAP_HELP, number, pm, whole
 
 
 @app.command()
@@ -79,9 +79,9 @@ def solve(
         ["factor now" if res.scale is not None else "field now",
          number(res.start) + (f" (stake {res.start_stake:.2%})" if res.start_stake is not None else "")],
         [what, f"{number(res.value)} ± {res.standard_error:,.3g}"],
-        ["fair stake", stake_text(res) if res.stake is not None else "-"],
-        ["party's value there", money(res.achieved)],
-        ["paired standard error", money(res.difference_se)],
+        ["fair stake", res.stake_text() if res.stake is not None else "-"],
+        ["party's value there", short_money(res.achieved)],
+        ["paired standard error", short_money(res.difference_se)],
         ["evaluations", f"{res.evaluations} ({res.paths:,} paths, seed {res.seed})"],
     ]
     if b is not None:

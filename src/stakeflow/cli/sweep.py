@@ -15,9 +15,8 @@ from ..io.frames import check_table_path, table_writer
 from ..scenario.errors import InputError
 from ..valuation.montecarlo import DEFAULT_CHUNK, DEFAULT_PATHS
 from ._app import app
-from ._common import console, emit_json, load_scenario, money, table, user_errors
+from ._common import console, emit_json, load_scenario, money, show_progress, stages, table, user_errors
 from ._plots import check_plot_path, figure_writer
-from ._restructuring import show_progress, stages
 
 SHOWN = 40
 """Points listed in the terminal; the table file and the JSON hold them all."""
