@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -29,6 +29,27 @@ console = Console(width=None if sys.stdout.isatty() else 160, markup=False, emoj
 err_console = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 EXIT_BAD_INPUT = 2
+
+# The options several commands take, declared once (Typer reads ``Annotated`` parameters).
+MAP_HELP = "Party renamed by the change, old_id=new_id (repeat, or separate with commas)."
+ScenarioFile = Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON).")]
+BeforeFile = Annotated[Path, typer.Argument(help="The structure before the change (with a projection).")]
+AfterFile = Annotated[Path, typer.Argument(help="The structure after the change (with a projection).")]
+ExitValue = Annotated[str | None, typer.Option("--exit", help="Proceeds of the entity, e.g. 50M.")]
+Entity = Annotated[str | None,
+                   typer.Option("--entity", help="Entity whose proceeds are distributed.")]
+DistributionDate = Annotated[str | None,
+                             typer.Option("--date", help="Distribution date, YYYY-MM-DD (default: exit.date).")]
+JsonOut = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]
+JsonDocument = Annotated[bool, typer.Option("--json", help="Print one JSON document (SPEC §7).")]
+XlsxOut = Annotated[Path | None,
+                    typer.Option("--xlsx", help="Also write the tables to an Excel workbook (.xlsx).")]
+CsvOut = Annotated[Path | None,
+                   typer.Option("--csv", help="Also write the tables as CSV: a .csv file, or a folder.")]
+ShowProgress = Annotated[bool | None,
+                         typer.Option("--progress/--no-progress",
+                                      help="Progress bar on stderr (default: when stderr is a terminal).")]
+PartyMap = Annotated[list[str] | None, typer.Option("--map", help=MAP_HELP)]
 
 
 def fail(lines: list[str]) -> NoReturn:

@@ -8,8 +8,6 @@ from ..analysis.compare import Comparison
 from ..scenario.errors import InputError
 from ._common import console, short_money, table
 
-MAP_HELP = "Party renamed by the change, old_id=new_id (repeat, or separate with commas)."
-
 
 def number(x: float) -> str:
     """A field's value: whole numbers with separators, others to six significant digits."""

@@ -13,7 +13,19 @@ from ..io.tables import breakpoints_tables, export, inputs
 from ..payoff import PayoffCurve, payoff_curve
 from ..payoff.figure import payoff_figure, short_amount
 from ._app import app
-from ._common import console, emit_json, load_scenario, table, user_errors
+from ._common import (
+    CsvOut,
+    DistributionDate,
+    Entity,
+    JsonDocument,
+    ScenarioFile,
+    XlsxOut,
+    console,
+    emit_json,
+    load_scenario,
+    table,
+    user_errors,
+)
 from ._plots import write_figure
 
 
@@ -64,13 +76,13 @@ def show(curve: PayoffCurve) -> None:
 
 @app.command()
 def breakpoints(
-    file: Path = typer.Argument(..., help="Scenario file (YAML or JSON)."),
-    entity: str = typer.Option(None, "--entity", help="Entity whose proceeds are distributed."),
-    date: str = typer.Option(None, "--date", help="Distribution date, YYYY-MM-DD (default: exit.date)."),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON document (SPEC §7)."),
+    file: ScenarioFile,
+    entity: Entity = None,
+    date: DistributionDate = None,
+    json_out: JsonDocument = False,
     plot: Path = typer.Option(None, "--plot", help="Chart every holder's payoff against proceeds (.html or .png)."),
-    xlsx: Path = typer.Option(None, "--xlsx", help="Also write the tables to an Excel workbook (.xlsx)."),
-    csv: Path = typer.Option(None, "--csv", help="Also write the tables as CSV: a .csv file, or a folder."),
+    xlsx: XlsxOut = None,
+    csv: CsvOut = None,
 ) -> None:
     """Find the exact breakpoints of every holder's payoff (proceeds at which some slope changes)
     and show which share of each tranche of proceeds each holder and each class receives."""

@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from ..analysis.compare import compare as run_compare
 from ..analysis.compare import parse_mapping
 from ._app import app
-from ._common import counter, emit_json, load_scenario, show_progress, stages, user_errors
-from ._restructuring import MAP_HELP, show_comparison, whole
+from ._common import (
+    AfterFile,
+    BeforeFile,
+    JsonOut,
+    PartyMap,
+    ShowProgress,
+    counter,
+    emit_json,
+    load_scenario,
+    show_progress,
+    stages,
+    user_errors,
+)
+from ._restructuring import show_comparison, whole
 
 
 @app.command()
 def compare(
-    before: Path = typer.Argument(..., help="The structure before the change (with a projection)."),
-    after: Path = typer.Argument(..., help="The structure after the change (with a projection)."),
-    map_: list[str] = typer.Option(None, "--map", help=MAP_HELP),
+    before: BeforeFile,
+    after: AfterFile,
+    map_: PartyMap = None,
     paths: str = typer.Option(None, "--paths", help="Simulated paths (default 20,000)."),
     seed: str = typer.Option(None, "--seed", help="Seed of the random numbers (default 0)."),
-    progress: bool = typer.Option(None, "--progress/--no-progress",
-                                  help="Progress bar on stderr (default: when stderr is a terminal)."),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    progress: ShowProgress = None,
+    json_out: JsonOut = False,
 ) -> None:
     """Value every party under both structures with the same random numbers and show the value
     transfer: each party's value before and after, and the difference, with standard errors."""

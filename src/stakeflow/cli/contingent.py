@@ -13,17 +13,17 @@ from ..engine import exit_value_for
 from ..scenario.errors import InputError, NoExitValue
 from ..valuation.pwerm import read_scenarios, value_pwerm
 from ._app import app
-from ._common import console, emit_json, load_scenario, money, table, user_errors
+from ._common import Entity, JsonOut, ScenarioFile, console, emit_json, load_scenario, money, table, user_errors
 
 
 @app.command()
 def contingent(
-    file: Path = typer.Argument(..., help="Scenario file (YAML or JSON)."),
+    file: ScenarioFile,
     probability: list[str] = typer.Option(..., "--probability", help="EVENT=P: probability the event happens."),
     exit_: str = typer.Option(None, "--exit", help="Proceeds of the entity, e.g. 300B (exact waterfalls)."),
     pwerm: Path = typer.Option(None, "--pwerm", help="PWERM scenarios file: value each outcome by PWERM."),
-    entity: str = typer.Option(None, "--entity", help="Entity whose proceeds are distributed."),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    entity: Entity = None,
+    json_out: JsonOut = False,
 ) -> None:
     """Split FILE into one scenario per outcome of its contingent events (the event happens by its
     deadline, or not), weight them by their probabilities and show each holder's payout or value

@@ -8,14 +8,14 @@ import typer
 
 from ..analysis.control import analyze_control, control_figure
 from ._app import app
-from ._common import console, emit_json, load_scenario, table, user_errors
+from ._common import JsonDocument, ScenarioFile, console, emit_json, load_scenario, table, user_errors
 from ._plots import write_figure
 
 
 @app.command()
 def control(
-    file: Path = typer.Argument(..., help="Scenario file (YAML or JSON)."),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON document (SPEC §7)."),
+    file: ScenarioFile,
+    json_out: JsonDocument = False,
     plot: Path = typer.Option(None, "--plot", help="Write the ownership and control diagram (.html or .png)."),
 ) -> None:
     """Find each entity's controller (board majority, else vote majority) and ultimate controller."""

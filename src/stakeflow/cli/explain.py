@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from ..engine.explain import Explanation
 from ..engine.explain import explain as run_explain
 from ._app import app
-from ._common import console, emit_json, load_scenario, money, table, user_errors
+from ._common import (
+    DistributionDate,
+    Entity,
+    ExitValue,
+    ScenarioFile,
+    console,
+    emit_json,
+    load_scenario,
+    money,
+    table,
+    user_errors,
+)
 from .waterfall import exit_values
 
 
 @app.command()
 def explain(
-    file: Path = typer.Argument(..., help="Scenario file (YAML or JSON)."),
-    exit_: str = typer.Option(None, "--exit", help="Proceeds of the entity, e.g. 50M."),
-    entity: str = typer.Option(None, "--entity", help="Entity whose proceeds are distributed."),
-    date: str = typer.Option(None, "--date", help="Distribution date, YYYY-MM-DD (default: exit.date)."),
+    file: ScenarioFile,
+    exit_: ExitValue = None,
+    entity: Entity = None,
+    date: DistributionDate = None,
     json_out: bool = typer.Option(False, "--json", help="Print the ledger as one JSON document."),
 ) -> None:
     """Show each step of the distribution: preferences by seniority, conversions, the residual

@@ -13,7 +13,7 @@ from ..io.ocf_export import export_ocf
 from ..io.ocf_import import import_ocf
 from ..scenario import loads
 from ._app import app
-from ._common import emit_json, err_console, load_scenario, user_errors
+from ._common import ScenarioFile, emit_json, err_console, load_scenario, user_errors
 
 
 def _say(line: str) -> None:
@@ -62,7 +62,7 @@ def import_ocf_command(
 
 @app.command("export-ocf")
 def export_ocf_command(
-    file: Path = typer.Argument(..., help="Scenario file (YAML or JSON)."),
+    file: ScenarioFile,
     output: Path = typer.Option(..., "-o", "--output", help="OCF package to write, e.g. out.ocf.zip."),
     entity: str = typer.Option(None, "--entity", help="Equity entity to export (default: as for waterfall)."),
     json_out: bool = typer.Option(False, "--json", help="Print what was written and left out as one JSON document."),

@@ -16,7 +16,20 @@ from ..io.tables import export, inputs, round_tables
 from ..scenario.errors import InputError
 from ..scenario.models import AntiDilution
 from ._app import app
-from ._common import console, emit_json, err_console, load_scenario, money, pct, table, user_errors
+from ._common import (
+    CsvOut,
+    JsonOut,
+    ScenarioFile,
+    XlsxOut,
+    console,
+    emit_json,
+    err_console,
+    load_scenario,
+    money,
+    pct,
+    table,
+    user_errors,
+)
 
 _METHODS = get_args(AntiDilution)
 """The anti-dilution methods of the format (SPEC §3), listed once in the scenario model."""
@@ -33,7 +46,7 @@ def _date(text: str | None) -> dt.date | None:
 
 @app.command("round")
 def round_(
-    file: Path = typer.Argument(..., help="Scenario file (YAML or JSON)."),
+    file: ScenarioFile,
     pre_money: str = typer.Option(..., "--pre-money", help="Pre-money valuation, e.g. 15M."),
     invest: list[str] = typer.Option(..., "--invest", help="New money: HOLDER=AMOUNT, once per investor."),
     entity: str = typer.Option(None, "--entity", help="Entity that raises the round."),
@@ -54,9 +67,9 @@ def round_(
     outside: bool = typer.Option(False, "--conversions-outside-pre-money",
                                  help="Price on the pre-money shares without the SAFE and note conversions."),
     output: Path = typer.Option(None, "-o", "--output", help="Write the scenario after the round to this file."),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
-    xlsx: Path = typer.Option(None, "--xlsx", help="Also write the tables to an Excel workbook (.xlsx)."),
-    csv: Path = typer.Option(None, "--csv", help="Also write the tables as CSV: a .csv file, or a folder."),
+    json_out: JsonOut = False,
+    xlsx: XlsxOut = None,
+    csv: CsvOut = None,
 ) -> None:
     """Price a round: SAFEs and notes convert by their terms, the pool is topped up to its target
     share of the post-money capitalisation, and the new money buys a new series of preferred at

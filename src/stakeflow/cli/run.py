@@ -19,8 +19,19 @@ from ..analysis.restructuring import Restructuring, analyze, analyze_plan, flags
 from ..analysis.sensitivity import dask_client
 from ..scenario.errors import InputError
 from ._app import app
-from ._common import console, emit_json, load_scenario, short_money, show_progress, stages, table, user_errors
-from ._restructuring import MAP_HELP, pm, show_comparison, whole
+from ._common import (
+    PartyMap,
+    ShowProgress,
+    console,
+    emit_json,
+    load_scenario,
+    short_money,
+    show_progress,
+    stages,
+    table,
+    user_errors,
+)
+from ._restructuring import pm, show_comparison, whole
 
 REPORT = "stakeflow-report.html"
 
@@ -29,15 +40,14 @@ REPORT = "stakeflow-report.html"
 def run(
     files: list[Path] = typer.Argument(None, help="BEFORE AFTER scenario files, or one analysis plan; "
                                                   "none: the OpenAI example."),
-    map_: list[str] = typer.Option(None, "--map", help=MAP_HELP),
+    map_: PartyMap = None,
     paths: str = typer.Option(None, "--paths", help="Simulated paths (default: the plan's, else 100,000)."),
     seed: str = typer.Option(None, "--seed", help="Seed of the random numbers (default: the plan's, else 2025)."),
     output: Path = typer.Option(Path(REPORT), "-o", "--output", help="Where to write the HTML report."),
     sensitivity: bool = typer.Option(True, "--sensitivity/--no-sensitivity", help="Run the tornado and sweep."),
     dask: bool = typer.Option(False, "--dask", help="Run the sensitivity points on a Dask cluster on this machine."),
     scheduler: str = typer.Option(None, "--scheduler", help="Run the sensitivity points on this Dask scheduler."),
-    progress: bool = typer.Option(None, "--progress/--no-progress",
-                                  help="Progress bar on stderr (default: when stderr is a terminal)."),
+    progress: ShowProgress = None,
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document (the report is still written)."),
 ) -> None:
     """Analyse a restructuring: control before and after, each party's value before and after with

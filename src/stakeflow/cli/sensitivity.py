@@ -14,21 +14,35 @@ from ..analysis.sensitivity import sensitivity as run_sensitivity
 from ..analysis.solve import check_basis
 from ..valuation.cluster import close
 from ._app import app
-from ._common import console, counter, emit_json, load_scenario, show_progress, stages, table, user_errors
+from ._common import (
+    AfterFile,
+    BeforeFile,
+    JsonOut,
+    PartyMap,
+    ShowProgress,
+    console,
+    counter,
+    emit_json,
+    load_scenario,
+    show_progress,
+    stages,
+    table,
+    user_errors,
+)
 from ._plots import write_figure
-from ._restructuring import MAP_HELP, whole
+from ._restructuring import whole
 
 SCALES = "0.25,0.5,0.75,1,1.5,2,3"
 
 
 @app.command()
 def sensitivity(
-    before: Path = typer.Argument(..., help="The structure before the change (with a projection)."),
-    after: Path = typer.Argument(..., help="The structure after the change (with a projection)."),
+    before: BeforeFile,
+    after: AfterFile,
     party: str = typer.Option(None, "--party", help="Party whose fair stake is swept (default: every holder)."),
     field: str = typer.Option(None, "--field", help="Field to solve for (default: the party's holding)."),
     basis: str = typer.Option("total", "--basis", help="total or structure."),
-    map_: list[str] = typer.Option(None, "--map", help=MAP_HELP),
+    map_: PartyMap = None,
     shift: list[str] = typer.Option(None, "--shift",
                                     help="Assumption to move: growth, volatility, margin, discount_rate, horizon, "
                                          "caps, terminal, or PATH=LOW:HIGH (repeat; default: the first seven)."),
@@ -38,9 +52,8 @@ def sensitivity(
     dask: bool = typer.Option(False, "--dask", help="Run the points on a Dask cluster on this machine."),
     scheduler: str = typer.Option(None, "--scheduler", help="Run the points on the Dask scheduler at ADDRESS."),
     plot: Path = typer.Option(None, "--plot", help="Write the tornado chart (.html or .png)."),
-    progress: bool = typer.Option(None, "--progress/--no-progress",
-                                  help="Progress bar on stderr (default: when stderr is a terminal)."),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    progress: ShowProgress = None,
+    json_out: JsonOut = False,
 ) -> None:
     """Move each assumption low and high (in both structures) and solve each fair stake again; then
     scale revenue to plot the fair stake against company value. Locally, or on Dask."""

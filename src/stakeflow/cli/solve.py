@@ -13,8 +13,8 @@ from ..analysis.solve import check_basis, solve_field, solve_scale
 from ..engine import exit_amount
 from ..scenario.errors import InputError
 from ._app import app
-from ._common import console, emit_json, load_scenario, short_money, table, user_errors
-from ._restructuring import MAP_HELP, number, pm, whole
+from ._common import JsonOut, PartyMap, console, emit_json, load_scenario, short_money, table, user_errors
+from ._restructuring import number, pm, whole
 
 
 @app.command()
@@ -35,10 +35,10 @@ def solve(
     equals: str = typer.Option(None, "--equals", help="Match this value instead, e.g. 130B."),
     basis: str = typer.Option("total", "--basis",
                               help="total (everything the party receives) or structure (without contracts)."),
-    map_: list[str] = typer.Option(None, "--map", help=MAP_HELP),
+    map_: PartyMap = None,
     paths: str = typer.Option(None, "--paths", help="Simulated paths (default 20,000)."),
     seed: str = typer.Option(None, "--seed", help="Seed of the random numbers (default 0)."),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    json_out: JsonOut = False,
 ) -> None:
     """Find the value of FIELD (or the factor k on the --scale fields) at which PARTY is worth as much
     in AFTER as in BEFORE (or as --equals), valuing with the same random numbers at every step

@@ -15,7 +15,19 @@ from ..io.frames import check_table_path, table_writer
 from ..scenario.errors import InputError
 from ..valuation.montecarlo import DEFAULT_CHUNK, DEFAULT_PATHS
 from ._app import app
-from ._common import console, emit_json, load_scenario, money, show_progress, stages, table, user_errors
+from ._common import (
+    DistributionDate,
+    ScenarioFile,
+    ShowProgress,
+    console,
+    emit_json,
+    load_scenario,
+    money,
+    show_progress,
+    stages,
+    table,
+    user_errors,
+)
 from ._plots import check_plot_path, figure_writer
 
 SHOWN = 40
@@ -24,7 +36,7 @@ SHOWN = 40
 
 @app.command()
 def sweep(
-    file: Path = typer.Argument(..., help="Scenario file (YAML or JSON)."),
+    file: ScenarioFile,
     method: str = typer.Option("opm", "--method", help="opm or montecarlo."),
     grid: list[str] = typer.Option(None, "--grid",
                                    help="An axis: NAME=LOW:HIGH:COUNT or NAME=V1,V2,... where NAME is equity_value, "
@@ -40,11 +52,10 @@ def sweep(
     scheduler: str = typer.Option(None, "--scheduler", help="Run on the Dask scheduler at ADDRESS (tcp://host:8786)."),
     workers: str = typer.Option(None, "--workers", help="Run on a local Dask cluster of W worker processes."),
     entity: str = typer.Option(None, "--entity", help="Entity to value (default: exit entity or single root)."),
-    date: str = typer.Option(None, "--date", help="Distribution date, YYYY-MM-DD (default: exit.date)."),
+    date: DistributionDate = None,
     output: Path = typer.Option(None, "-o", "--output", help="Write the tidy table: .parquet or .csv."),
     plot: Path = typer.Option(None, "--plot", help="Write a chart (.html or .png): lines (one axis), heatmap (two)."),
-    progress: bool = typer.Option(None, "--progress/--no-progress",
-                                  help="Progress bar on stderr (default: when stderr is a terminal)."),
+    progress: ShowProgress = None,
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document (SPEC §12)."),
 ) -> None:
     """Value every holder at every point of a grid of assumptions (value options or any field of the

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import typer
 from rich.text import Text
 
 from ._app import app
-from ._common import console, emit_json, load_scenario
+from ._common import JsonOut, ScenarioFile, console, emit_json, load_scenario
 
 
 @app.command()
 def validate(
-    file: Path = typer.Argument(..., help="Scenario file (YAML or JSON)."),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    file: ScenarioFile,
+    json_out: JsonOut = False,
 ) -> None:
     """Check FILE; print a summary, or every problem with its line and field path (exit 2)."""
     sc = load_scenario(file)

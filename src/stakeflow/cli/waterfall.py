@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
 from ..analysis.contingent import settle
@@ -14,7 +12,24 @@ from ..io.tables import export, inputs, waterfall_tables
 from ..scenario import Scenario
 from ..scenario.errors import InputError, NoExitValue
 from ._app import app
-from ._common import console, emit_json, fail, fail_in_file, load_scenario, money, pct, table, user_errors
+from ._common import (
+    CsvOut,
+    DistributionDate,
+    Entity,
+    ExitValue,
+    JsonDocument,
+    ScenarioFile,
+    XlsxOut,
+    console,
+    emit_json,
+    fail,
+    fail_in_file,
+    load_scenario,
+    money,
+    pct,
+    table,
+    user_errors,
+)
 
 NO_EXIT = "error: no exit value: give --exit VALUE (e.g. --exit 50M) or set exit.value in the file"
 
@@ -38,15 +53,15 @@ def exit_values(exit_: str | None, exits: str | None, sc: Scenario) -> list[obje
 
 @app.command()
 def waterfall(
-    file: Path = typer.Argument(..., help="Scenario file (YAML or JSON)."),
-    exit_: str = typer.Option(None, "--exit", help="Proceeds of the entity, e.g. 50M."),
+    file: ScenarioFile,
+    exit_: ExitValue = None,
     exits: str = typer.Option(None, "--exits", help="Several exits side by side: 10M,50M,100M."),
-    entity: str = typer.Option(None, "--entity", help="Entity whose proceeds are distributed."),
-    date: str = typer.Option(None, "--date", help="Distribution date, YYYY-MM-DD (default: exit.date)."),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON document (SPEC §7)."),
+    entity: Entity = None,
+    date: DistributionDate = None,
+    json_out: JsonDocument = False,
     event: list[str] = typer.Option(None, "--event", help="Settle a contingent term: NAME=yes or NAME=no."),
-    xlsx: Path = typer.Option(None, "--xlsx", help="Also write the tables to an Excel workbook (.xlsx)."),
-    csv: Path = typer.Option(None, "--csv", help="Also write the tables as CSV: a .csv file, or a folder."),
+    xlsx: XlsxOut = None,
+    csv: CsvOut = None,
 ) -> None:
     """Distribute an exit value through FILE's structure and show every ultimate recipient's amount."""
     sc = load_scenario(file, date)
