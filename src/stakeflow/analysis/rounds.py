@@ -47,8 +47,7 @@ Existing preferred with ``anti_dilution`` is adjusted by :mod:`.antidilution`.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import product
@@ -59,24 +58,20 @@ from ..engine.lookthrough import resolve_entity
 from ..scenario.errors import InputError
 from ..scenario.models import (
     Entity,
-    Holder,
     Holding,
     InstrumentClass,
-    PoolClass,
-    PreferredClass,
     Scenario,
-    StockClass,
-    make_class,
 )
-from ..scenario.numbers import NumberError, parse_number
 from . import _instrument_messages as M
 from .antidilution import Adjustment, adjustments
+from .exact_linear import solve_exact
+from .round_options import check_id, decimals, number, parse_investments, positive
+from .round_rewrite import RoundChanges, scenario_after
 
 if TYPE_CHECKING:
     import pandas as pd
 
 Branch = Literal["cap", "price"]
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
@@ -161,34 +156,6 @@ class _Instrument:
         return self.cls.conversion_basis
 
 
-def _number(value: Any, option: str) -> Fraction:
-    try:
-        return parse_number(value)
-    except NumberError as exc:
-        raise InputError(M.OPTION_VALUE.format(option=option, detail=exc)) from None
-
-
-def _positive(value: Any, option: str) -> Fraction:
-    x = _number(value, option)
-    if x <= 0:
-        raise InputError(M.OPTION_VALUE.format(option=option, detail=M.POSITIVE.format(value=value)))
-    return x
-
-
-def parse_investments(items: Iterable[str]) -> dict[str, Fraction]:
-    """``["lead=4M", "others=1M"]`` → ``{"lead": 4000000, "others": 1000000}``."""
-    out: dict[str, Fraction] = {}
-    for text in items:
-        holder, sep, amount = text.partition("=")
-        holder = holder.strip()
-        if not sep or not holder or not amount.strip():
-            raise InputError(M.INVEST_FORMAT.format(text=text))
-        if holder in out:
-            raise InputError(M.INVEST_TWICE.format(id=holder))
-        out[holder] = _positive(amount.strip(), f"--invest {holder}")
-    return out
-
-
 def round_down(x: Fraction, decimals: int) -> Fraction:
     """``x`` rounded down to ``decimals`` decimal places (a price rounded down buys whole shares
     for at least the money paid; the YC example's $1.11447 is $1.1144)."""
@@ -198,22 +165,6 @@ def round_down(x: Fraction, decimals: int) -> Fraction:
 
 def _floor(x: Fraction) -> Fraction:
     return Fraction(x.__floor__())
-
-
-def _solve(matrix: list[list[Fraction]], rhs: list[Fraction]) -> list[Fraction] | None:
-    """Exact Gaussian elimination; ``None`` when the system is singular."""
-    n = len(rhs)
-    a = [[*row, b] for row, b in zip(matrix, rhs, strict=True)]
-    for col in range(n):
-        pivot = next((r for r in range(col, n) if a[r][col] != 0), None)
-        if pivot is None:
-            return None
-        a[col], a[pivot] = a[pivot], a[col]
-        for r in range(n):
-            if r != col and a[r][col] != 0:
-                f = a[r][col] / a[col][col]
-                a[r] = [u - f * v for u, v in zip(a[r], a[col], strict=True)]
-    return [a[i][n] / a[i][i] for i in range(n)]
 
 
 @dataclass(frozen=True)
@@ -301,7 +252,7 @@ def _solve_exact(r: _Terms, ins: Sequence[_Instrument]) -> _Exact:
     guess: tuple[Branch, ...] = tuple(c[0] for c in choices)
 
     def attempt(branches: tuple[Branch, ...], with_pool: bool) -> tuple[_Exact | None, tuple[Branch, ...]]:
-        sol = _solve(*_system(r, ins, branches, with_pool))
+        sol = solve_exact(*_system(r, ins, branches, with_pool))
         if sol is None:
             return None, branches
         x, shares = sol[0], sol[1:]
@@ -339,24 +290,8 @@ def _solve_exact(r: _Terms, ins: Sequence[_Instrument]) -> _Exact:
     raise InputError(M.NO_CONSISTENT_PRICE.format(ids=", ".join(i.cls.id for i in ins)))
 
 
-def _decimals(value: int | None, option: str) -> int | None:
-    if value is not None and not (isinstance(value, int) and 0 <= value <= 12):
-        raise InputError(M.DECIMALS.format(option=option, value=value))
-    return value
-
-
-def _check_id(value: str, what: str) -> str:
-    if not _ID.match(value):
-        raise InputError(M.BAD_ID.format(what=what, value=value))
-    return value
-
-
 def _fully_diluted(ent: Entity) -> Fraction:
     return sum((c.fully_diluted_shares(ent.class_shares(c.id)) for c in ent.classes or ()), Fraction(0))
-
-
-def _fields(m: Any) -> dict[str, Any]:
-    return {name: getattr(m, name) for name in m.model_fields_set}
 
 
 def price_round(
@@ -392,30 +327,30 @@ def price_round(
     ent = resolve_entity(sc, entity)
     if not ent.is_equity:
         raise InputError(M.NOT_EQUITY.format(id=ent.id))
-    v = _positive(pre_money, "--pre-money")
-    money = {_check_id(h, "investor"): _positive(a, f"--invest {h}") for h, a in investments.items()}
+    v = positive(pre_money, "--pre-money")
+    money = {check_id(h, "investor"): positive(a, f"--invest {h}") for h, a in investments.items()}
     if not money:
         raise InputError(M.NO_INVESTMENT)
     for h in money:
         if h == ent.id:
             raise InputError(M.INVEST_SELF.format(id=h))
-    _check_id(new_class, "--new-class")
+    check_id(new_class, "--new-class")
     if any(c.id == new_class for c in ent.classes or ()):
         raise InputError(M.NEW_CLASS_EXISTS.format(id=new_class, entity=ent.id))
     target: Fraction | None = None
     if pool_target is not None:
         if pool_class is None:
             raise InputError(M.POOL_TARGET_NEEDS_CLASS)
-        target = _number(pool_target, "--pool-target")
+        target = number(pool_target, "--pool-target")
         if not 0 <= target < 1:
             raise InputError(M.POOL_TARGET_RANGE.format(value=pool_target))
     if pool_class is not None:
-        _check_id(pool_class, "--pool-class")
+        check_id(pool_class, "--pool-class")
         existing = next((c for c in ent.classes or () if c.id == pool_class), None)
         if existing is not None and not existing.is_pool:
             raise InputError(M.POOL_CLASS_KIND.format(id=pool_class, kind=existing.kind, entity=ent.id))
-    price_decimals = None if exact else _decimals(price_decimals, "--price-decimals")
-    conv_decimals = None if exact else _decimals(
+    price_decimals = None if exact else decimals(price_decimals, "--price-decimals")
+    conv_decimals = None if exact else decimals(
         price_decimals if conversion_price_decimals is None else conversion_price_decimals,
         "--conversion-price-decimals")
     on = date or accrual_date(sc)
@@ -473,8 +408,10 @@ def price_round(
     new_shares = sum(issued.values(), Fraction(0))
 
     adjusted = adjustments(ent, price, total, new_shares, converted=s)
-    new_sc = _after(sc, ent, issued, conversions, adjusted, x, price, new_class, class_name, pool_class,
-                    pool_holder, seniority, anti_dilution, date)
+    new_sc = scenario_after(sc, ent, RoundChanges(
+        issued=issued, conversions=conversions, adjusted=adjusted, pool_increase=x, price=price,
+        new_class=new_class, class_name=class_name, pool_class=pool_class, pool_holder=pool_holder,
+        seniority=seniority, anti_dilution=anti_dilution, date=date))
     after = new_sc.entity(ent.id)
     shares = _by_holder(after)
     post = sum(shares.values(), Fraction(0))
@@ -495,78 +432,6 @@ def _by_holder(ent: Entity) -> dict[str, Fraction]:
             continue
         out[h.holder] = out.get(h.holder, Fraction(0)) + c.fully_diluted_shares(h.shares)
     return out
-
-
-def _after(sc: Scenario, ent: Entity, issued: Mapping[str, Fraction],
-           conversions: Sequence[Conversion], adjusted: Sequence[Adjustment], x: Fraction, price: Fraction,
-           new_class: str, class_name: str | None, pool_class: str | None, pool_holder: str | None,
-           seniority: int | None, anti_dilution: str, date: dt.date | None) -> Scenario:
-    """The scenario after the round: shadow series for the conversions, the pool topped up, the
-    new series and its holdings, conversion ratios adjusted."""
-    prefs = [c.seniority for c in ent.classes or () if isinstance(c, PreferredClass)]
-    rank = seniority if seniority is not None else max(prefs, default=0)
-    title = class_name or new_class.replace("_", " ").title() + " Preferred"
-    conv = {c.class_id: c for c in conversions}
-    ratios = {a.class_id: a.ratio_after for a in adjusted}
-    classes: list[StockClass] = []
-    for c in ent.classes or ():
-        if c.id in conv:
-            fields: dict[str, Any] = {
-                "id": c.id, "kind": "preferred", "price_per_share": conv[c.id].price, "seniority": rank,
-                "name": f"{title}, shadow series for {c.name or c.id}",
-            }
-            if anti_dilution != "none":
-                fields["anti_dilution"] = anti_dilution
-            if c.contingency is not None:
-                fields["contingent"] = c.contingency
-            classes.append(make_class(fields))
-        elif c.id in ratios:
-            classes.append(make_class({**_fields(c), "conversion_ratio": ratios[c.id]}))
-        else:
-            classes.append(c)
-    new_fields: dict[str, Any] = {"id": new_class, "name": title, "kind": "preferred", "price_per_share": price,
-                                  "seniority": rank}
-    if anti_dilution != "none":
-        new_fields["anti_dilution"] = anti_dilution
-    classes.append(make_class(new_fields))
-
-    known = {*sc.holder_ids, *sc.entity_ids}
-    holders = list(sc.holders)
-    holdings: list[Holding] = []
-    for h in ent.holdings or ():
-        if h.class_ in conv:
-            n = conv[h.class_].shares.get(h.holder, Fraction(0))
-            if n and not any(k.holder == h.holder and k.class_ == h.class_ for k in holdings):
-                holdings.append(Holding(holder=h.holder, **{"class": h.class_}, shares=n))
-        else:
-            holdings.append(h)
-    if pool_class is not None and (x > 0 or any(c.id == pool_class for c in classes)):
-        if not any(c.id == pool_class for c in classes):
-            classes.insert(len(classes) - 1, PoolClass(id=pool_class, kind="pool", name="Unissued option pool"))
-        at = next((j for j, h in enumerate(holdings) if h.class_ == pool_class), None)
-        if at is not None:
-            old = holdings[at]
-            holdings[at] = Holding(holder=old.holder, **{"class": pool_class}, shares=old.shares + x)
-        elif x > 0:
-            who = _check_id(pool_holder or "option_pool", "pool holder")
-            if who in sc.entity_ids:
-                raise InputError(M.POOL_HOLDER_KIND.format(id=who))
-            if who not in known:
-                holders.append(Holder(id=who, name="Unissued option pool", kind="pool"))
-                known.add(who)
-            holdings.append(Holding(holder=who, **{"class": pool_class}, shares=x))
-    for investor, n in issued.items():
-        if investor not in known:
-            holders.append(Holder(id=investor, kind="investor"))
-            known.add(investor)
-        if n:
-            holdings.append(Holding(holder=investor, **{"class": new_class}, shares=n))
-    new_ent = Entity(**{**_fields(ent), "classes": classes, "holdings": holdings})
-    entities = [new_ent if e.id == ent.id else e for e in sc.entities]
-    top = {**_fields(sc), "holders": holders, "entities": entities}
-    if date is not None:
-        top["as_of"] = date
-    return Scenario(**top)
 
 
 __all__ = ["Conversion", "RoundResult", "parse_investments", "price_round", "round_down"]
