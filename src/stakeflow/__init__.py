@@ -10,6 +10,7 @@ The public API (SPEC §9)::
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from ._version import __version__
 from .engine import WaterfallResult, waterfall
 from .scenario import Scenario, ScenarioError, StakeflowError, load, loads, parse_number
 
@@ -93,7 +94,6 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-__version__ = "0.1.0"
 
 __all__ = [
     "Comparison",

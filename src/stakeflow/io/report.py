@@ -482,7 +482,7 @@ def render(r: Restructuring) -> str:
     """The whole report as one HTML document."""
     from plotly.offline import get_plotlyjs
 
-    from .. import __version__
+    from .._version import __version__
 
     env = Environment(autoescape=True)
     env.globals.update(money=money, approx=approx, percent=percent, show_value=show_value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -35,13 +35,7 @@ def load(path: str | Path) -> Scenario:
 
 def loads(text: str, source: str = "<string>") -> Scenario:
     """Read and validate a scenario from YAML or JSON text."""
-    tree, lines, problems = read_tree(text)
-    if problems:
-        raise ScenarioError(problems, source)
-    if tree is None:
-        raise ScenarioError([Problem("", E.EMPTY_FILE, 1)], source)
-    if not isinstance(tree, dict):
-        raise ScenarioError([Problem("", E.NOT_A_MAPPING, 1)], source)
+    tree, lines = _mapping(text, source, E.EMPTY_FILE)
     try:
         return Scenario.model_validate(tree)
     except ValidationError as exc:
@@ -51,15 +45,24 @@ def loads(text: str, source: str = "<string>") -> Scenario:
         raise ScenarioError(located, source) from None
 
 
+def _mapping(text: str, source: str, empty: str) -> tuple[dict[str, Any], dict[Loc, int]]:
+    """The top-level mapping of YAML or JSON ``text`` and the line of every field path; an empty
+    text is the problem ``empty``."""
+    tree, lines, problems = read_tree(text)
+    if problems:
+        raise ScenarioError(problems, source)
+    if tree is None:
+        raise ScenarioError([Problem("", empty, 1)], source)
+    if not isinstance(tree, dict):
+        raise ScenarioError([Problem("", E.NOT_A_MAPPING, 1)], source)
+    return tree, lines
+
+
 def parse_model(text: str, model: type[Model], source: str) -> Model:
     """Read YAML or JSON ``text`` as ``model`` (another file format of the package, such as an
     analysis plan), every problem located as in a scenario file: a :class:`ScenarioError` whose
     lines are ``error: SOURCE:LINE: path: message``."""
-    tree, lines, problems = read_tree(text)
-    if problems:
-        raise ScenarioError(problems, source)
-    if not isinstance(tree, dict):
-        raise ScenarioError([Problem("", E.NOT_A_MAPPING, 1)], source)
+    tree, lines = _mapping(text, source, E.NOT_A_MAPPING)
     try:
         return model.model_validate(tree)
     except ValidationError as exc:
