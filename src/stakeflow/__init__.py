@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .analysis.restructuring import analyze as analyze_restructuring
     from .analysis.rounds import RoundResult, price_round
     from .analysis.sensitivity import Sensitivity, sensitivity
-    from .analysis.solve import SolveResult, solve_field, solve_scale
+    from .analysis.solve import SolveRequest, SolveResult, solve, solve_field, solve_scale
     from .analysis.sweep import Sweep, sweep
     from .analysis.sweep_figure import sweep_figure
     from .analysis.values import Valuation, value_parties
@@ -46,6 +46,7 @@ _LAZY = {
     "Restructuring": (".analysis.restructuring", "Restructuring"),
     "RoundResult": (".analysis.rounds", "RoundResult"),
     "Sensitivity": (".analysis.sensitivity", "Sensitivity"),
+    "SolveRequest": (".analysis.solve", "SolveRequest"),
     "SolveResult": (".analysis.solve", "SolveResult"),
     "Sweep": (".analysis.sweep", "Sweep"),
     "Valuation": (".analysis.values", "Valuation"),
@@ -67,6 +68,7 @@ _LAZY = {
     "price_round": (".analysis.rounds", "price_round"),
     "scenarios_for": (".analysis.contingent", "scenarios_for"),
     "sensitivity": (".analysis.sensitivity", "sensitivity"),
+    "solve": (".analysis.solve", "solve"),
     "solve_field": (".analysis.solve", "solve_field"),
     "solve_scale": (".analysis.solve", "solve_scale"),
     "sweep": (".analysis.sweep", "sweep"),
@@ -108,6 +110,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "Sensitivity",
+    "SolveRequest",
     "SolveResult",
     "StakeflowError",
     "Sweep",
@@ -135,6 +138,7 @@ __all__ = [
     "price_round",
     "scenarios_for",
     "sensitivity",
+    "solve",
     "solve_field",
     "solve_scale",
     "sweep",

@@ -377,3 +377,30 @@ def test_caps_as_one_item_of_a_scale_list() -> None:
     again = solve_scale(replace(two_caps(), "projection.terminal.value", F(mixed.value) * 100), "caps", "np",
                         target=80.0, paths=2, seed=0)
     assert again.value == pytest.approx(mixed.value, rel=1e-6)
+
+
+def test_solve_entry_point_against_the_closed_form() -> None:
+    # The closed form of test_closed_form_fair_stake, reached through sf.solve and its request.
+    v = [F(1) / F(11, 10) ** t for t in (1, 2, 3)]
+    i = 22 * v[0] + F(242, 10) * v[1] + F(38, 10) * v[2]
+    e = 22 * v[0] + F(242, 10) * v[1] + (F(2662, 100) + 100) * v[2]
+    request = sf.SolveRequest("inv", field="entities[co].holdings[inv].shares", before=capped())
+    res = sf.solve(equity(), request, paths=3, seed=0)
+    assert res.bound == "root" and res.stake == pytest.approx(float(i / e), rel=1e-9)
+    # A target amount instead of a structure, written as the command line writes it.
+    cap = "entities[co].distribution[0].caps.inv"
+    by_amount = sf.solve(capped(), sf.SolveRequest("inv", field=cap, equals="30"), paths=2, seed=0)
+    assert by_amount.achieved == pytest.approx(30.0, rel=1e-9)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"field": "x"}, "give exactly one of --equals-value-in FILE or --equals AMOUNT"),
+    ({"equals": "1M"}, "give exactly one of --field PATH or --scale caps|PATH,PATH,..."),
+    ({"field": "x", "scale": "caps", "equals": "1M"}, "give exactly one of --field PATH or --scale"),
+    ({"field": "x", "equals": "1M", "move": "sideways"}, "--move"),
+    ({"field": "x", "equals": "1M", "move": "before"}, "--move before"),
+    ({"field": "x", "equals": "1M", "basis": "all"}, "--basis must be total"),
+])
+def test_solve_request_checks_itself(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(InputError, match=re.escape(message)):
+        sf.SolveRequest("inv", **kwargs)

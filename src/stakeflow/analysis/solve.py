@@ -611,5 +611,66 @@ def party_value_weights(joint: JointValues, structure: int, party: str, basis: B
     return w
 
 
-__all__ = ["CAPS", "Basis", "Move", "NoRoot", "SolveResult", "cap_paths", "field_range", "holding_stake",
-           "party_value", "solve_field", "solve_scale", "split_paths", "with_stake"]
+@dataclass(frozen=True)
+class SolveRequest:
+    """What to solve for (``stakeflow solve``), checked when made: a ``field`` or the ``scale``
+    fields, moved in the structure ``move`` names, so that ``party`` is worth its value in
+    ``before`` or the amount ``equals``, on ``basis``."""
+
+    party: str
+    field: str | None = None
+    scale: str | Sequence[str] | None = None
+    before: Scenario | None = None
+    equals: Any = None
+    move: Move = "after"
+    basis: Basis = "total"
+
+    def __post_init__(self) -> None:
+        if (self.before is None) == (self.equals is None):
+            raise InputError(M.TARGET_ONE)
+        if (self.field is None) == (self.scale is None):
+            raise InputError(M.FIELD_OR_SCALE)
+        if self.move not in get_args(Move):
+            raise InputError(M.MOVE.format(value=self.move))
+        if self.move == "before" and self.before is None:
+            raise InputError(M.MOVE_NEEDS_BEFORE)
+        check_basis(self.basis)
+
+
+def solve(after: Scenario, request: SolveRequest, *, mapping: Mapping[str, str] | None = None,
+          no_root: NoRoot = "bound", paths: int = 20_000, seed: int = 0) -> SolveResult:
+    """Solve ``request`` against ``after`` (see :func:`solve_field` and :func:`solve_scale`), the
+    parties of ``request.before`` renamed by ``mapping`` (old id to new id)."""
+    from ..engine import exit_amount
+    from .compare import check_mapping
+
+    mapping = dict(mapping or {})
+    if request.before is not None:
+        check_mapping(mapping, request.before, after)
+    target = float(exit_amount(request.equals, "--equals")) if request.equals is not None else None
+    options: dict[str, Any] = {"before": request.before, "target": target, "mapping": mapping,
+                               "basis": request.basis, "move": request.move, "no_root": no_root,
+                               "paths": paths, "seed": seed}
+    if request.scale is not None:
+        return solve_scale(after, request.scale, request.party, **options)
+    assert request.field is not None
+    return solve_field(after, request.field, request.party, **options)
+
+
+__all__ = [
+    "CAPS",
+    "Basis",
+    "Move",
+    "NoRoot",
+    "SolveRequest",
+    "SolveResult",
+    "cap_paths",
+    "field_range",
+    "holding_stake",
+    "party_value",
+    "solve",
+    "solve_field",
+    "solve_scale",
+    "split_paths",
+    "with_stake",
+]

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 import typer
 
-from ..analysis import _restructuring_messages as M
-from ..analysis.compare import check_mapping, parse_mapping
-from ..analysis.solve import check_basis, solve_field, solve_scale
-from ..engine import exit_amount
-from ..scenario.errors import InputError
+from ..analysis.compare import parse_mapping
+from ..analysis.solve import SolveRequest
+from ..analysis.solve import solve as solve_request
 from ._app import app
 from ._common import JsonOut, PartyMap, console, emit_json, load_scenario, short_money, table, user_errors
 from ._restructuring import number, pm, whole
@@ -48,25 +45,11 @@ def solve(
     a = load_scenario(after)
     b = load_scenario(equals_value_in) if equals_value_in is not None else None
     with user_errors():
-        if (b is None) == (equals is None):
-            raise InputError(M.TARGET_ONE)
-        if (field is None) == (scale is None):
-            raise InputError(M.FIELD_OR_SCALE)
-        if move not in ("after", "before"):
-            raise InputError(M.MOVE.format(value=move))
-        if move == "before" and b is None:
-            raise InputError(M.MOVE_NEEDS_BEFORE)
-        basis_ = check_basis(basis)
+        request = SolveRequest(party, field=field, scale=scale, before=b, equals=equals,
+                               move=move, basis=basis)  # type: ignore[arg-type]
         n = whole(paths, "--paths", 20_000, least=2)
         k = whole(seed, "--seed", 0)
-        mapping = parse_mapping(map_)
-        if b is not None:
-            check_mapping(mapping, b, a)
-        target = float(exit_amount(equals, "--equals")) if equals is not None else None
-        solve_one = partial(solve_scale, a, scale) if scale is not None else partial(solve_field, a, field)
-        res = solve_one(party, before=b, target=target, mapping=mapping,
-                        basis=basis_, move=move,  # type: ignore[arg-type]
-                        no_root="error", paths=n, seed=k)
+        res = solve_request(a, request, mapping=parse_mapping(map_), no_root="error", paths=n, seed=k)
     if json_out:
         emit_json(res.to_json())
         return
