@@ -117,6 +117,36 @@ class GovernanceRow(_PlanModel):
     source: str | None = None
 
 
+PATHS = 100_000
+"""Paths of a run when neither the plan nor the caller sets them."""
+SENSITIVITY_PATHS = 10_000
+"""Paths of each sensitivity point (at most the run's paths)."""
+BREAKEVEN_PATHS = 20_000
+"""Paths of the break-even solves (at most the run's paths)."""
+SEED = 2025
+"""Seed of a run when neither the plan nor the caller sets it."""
+
+
+@dataclass(frozen=True)
+class RunSizes:
+    """How many paths each part of a run simulates, and its seed."""
+
+    paths: int
+    sensitivity_paths: int
+    breakeven_paths: int
+    seed: int
+
+    @classmethod
+    def of(cls, paths: int | None = None, seed: int | None = None, *, base: RunSizes | None = None) -> RunSizes:
+        """The sizes of a run: ``paths`` and ``seed`` when given, else ``base``'s (a plan's; default
+        :data:`PATHS`, :data:`SENSITIVITY_PATHS`, :data:`BREAKEVEN_PATHS`, :data:`SEED`); given
+        paths also bound the sensitivity's and the break-even's."""
+        b = base or cls(PATHS, SENSITIVITY_PATHS, BREAKEVEN_PATHS, SEED)
+        n = paths if paths is not None else b.paths
+        return cls(paths=n, sensitivity_paths=min(b.sensitivity_paths, n) if paths is not None else b.sensitivity_paths,
+                   breakeven_paths=min(b.breakeven_paths, n), seed=seed if seed is not None else b.seed)
+
+
 class Plan(_PlanModel):
     """An analysis plan: the two structures and what to solve for (paths relative to the plan)."""
 
@@ -129,10 +159,10 @@ class Plan(_PlanModel):
     valuations: list[Mark] = Field(default_factory=list)
     shifts: list[str | ShiftSpec] | None = None
     revenue_scales: list[float] = Field(default_factory=lambda: [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0])
-    paths: int = 100_000
-    sensitivity_paths: int = 10_000
-    breakeven_paths: int = 20_000
-    seed: int = 2025
+    paths: int = PATHS
+    sensitivity_paths: int = SENSITIVITY_PATHS
+    breakeven_paths: int = BREAKEVEN_PATHS
+    seed: int = SEED
     notes: list[str] = Field(default_factory=list)
     no_conversion: NoConversion | None = None
     estimates: list[Estimate] = Field(default_factory=list)
@@ -492,9 +522,9 @@ def analyze(
     exit_values: Sequence[Fraction] | None = None,
     marks: Sequence[Mark] = (),
     shifts: Sequence[Shift] | None = None,
-    paths: int = 100_000,
-    sensitivity_paths: int = 10_000,
-    seed: int = 2025,
+    paths: int = PATHS,
+    sensitivity_paths: int = SENSITIVITY_PATHS,
+    seed: int = SEED,
     scales: Sequence[float] = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0),
     with_sensitivity: bool = True,
     client: Any = None,
@@ -503,7 +533,7 @@ def analyze(
     after_file: str = "",
     name: str | None = None,
     notes: Sequence[str] = (),
-    breakeven_paths: int | None = 20_000,
+    breakeven_paths: int | None = BREAKEVEN_PATHS,
     no_conversion: NoConversion | None = None,
     estimates: Sequence[Estimate] = (),
     governance: Sequence[GovernanceRow] = (),
@@ -596,6 +626,7 @@ def analyze_plan(path: str | Path, *, paths: int | None = None, seed: int | None
                  mapping: dict[str, str] | None = None) -> Restructuring:
     """Run the analysis a plan file describes (``paths``, ``seed`` and ``mapping`` override the plan's)."""
     plan, folder = read_plan(path)
+    sizes = RunSizes.of(paths, seed, base=RunSizes(plan.paths, plan.sensitivity_paths, plan.breakeven_paths, plan.seed))
     before = load(folder / plan.before)
     after = load(folder / plan.after)
     targets = [FairStake(t.party, t.field, t.basis, float(t.reported) if t.reported is not None else None, t.label)
@@ -607,17 +638,15 @@ def analyze_plan(path: str | Path, *, paths: int | None = None, seed: int | None
         before, after, mapping={**plan.map, **(mapping or {})}, targets=targets, sources=sources,
         exit_values=list(plan.exit_values) if plan.exit_values is not None else None, marks=plan.valuations,
         shifts=shifts,
-        paths=paths if paths is not None else plan.paths,
-        sensitivity_paths=min(plan.sensitivity_paths, paths) if paths is not None else plan.sensitivity_paths,
-        seed=seed if seed is not None else plan.seed, scales=plan.revenue_scales,
+        paths=sizes.paths, sensitivity_paths=sizes.sensitivity_paths, seed=sizes.seed, scales=plan.revenue_scales,
         with_sensitivity=with_sensitivity, client=client,
         progress=progress, before_file=str(folder / plan.before), after_file=str(folder / plan.after),
         name=plan.name, notes=plan.notes,
-        breakeven_paths=min(plan.breakeven_paths, paths if paths is not None else plan.paths),
+        breakeven_paths=sizes.breakeven_paths,
         no_conversion=plan.no_conversion, estimates=plan.estimates, governance=plan.governance,
     )
 
 
 __all__ = ["DEFAULT_EXITS", "Assumption", "Estimate", "FairStakeResult", "GovernanceRow", "Mark", "Payouts", "Plan",
-           "Restructuring", "StaticSplit", "analyze", "analyze_plan", "assumptions", "default_targets",
+           "Restructuring", "RunSizes", "StaticSplit", "analyze", "analyze_plan", "assumptions", "default_targets",
            "fair_stake_targets", "flagship_plan", "payouts", "read_plan", "static_split"]

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from ..analysis import _restructuring_messages as M
 from ..analysis.compare import parse_mapping
-from ..analysis.restructuring import Restructuring, analyze, analyze_plan, flagship_plan
+from ..analysis.restructuring import PATHS, SEED, Restructuring, RunSizes, analyze, analyze_plan, flagship_plan
 from ..analysis.sensitivity import dask_client
 from ..scenario.errors import InputError
 from ._app import app
@@ -58,8 +58,8 @@ def run(
     with user_errors():
         if len(files) > 2:
             raise InputError(M.RUN_FILES)
-        n = whole(paths, "--paths", 100_000, least=2) if paths is not None else None
-        k = whole(seed, "--seed", 2025) if seed is not None else None
+        n = whole(paths, "--paths", PATHS, least=2) if paths is not None else None
+        k = whole(seed, "--seed", SEED) if seed is not None else None
         mapping = parse_mapping(map_)
         folder = output.parent if str(output.parent) else Path(".")
         if not folder.is_dir():
@@ -70,9 +70,10 @@ def run(
         try:
             with stages(show_progress(progress)) as update:
                 if len(files) == 2:
-                    res = analyze(before, after, mapping=mapping, paths=n or 100_000,
-                                  sensitivity_paths=min(10_000, n or 10_000), breakeven_paths=min(20_000, n or 20_000),
-                                  seed=2025 if k is None else k,
+                    sizes = RunSizes.of(n, k)
+                    res = analyze(before, after, mapping=mapping, paths=sizes.paths,
+                                  sensitivity_paths=sizes.sensitivity_paths, breakeven_paths=sizes.breakeven_paths,
+                                  seed=sizes.seed,
                                   with_sensitivity=sensitivity, client=client, progress=update,
                                   before_file=str(files[0]), after_file=str(files[1]))
                 else:
