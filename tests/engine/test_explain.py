@@ -47,7 +47,7 @@ def test_no_exit_anywhere_is_a_problem_of_the_scenario(nested: sf.Scenario) -> N
     with pytest.raises(NoExitValue) as info:
         sf.explain(bare)
     assert isinstance(info.value, StructureError)  # the command line names the file
-    assert info.value.lines() == ["error: no exit value: give one or set exit.value in the scenario"]
+    assert info.value.lines() == ["error: no exit value: give exit_value or set exit.value in the scenario"]
 
 
 def test_exit_value_for(nested: sf.Scenario) -> None:
