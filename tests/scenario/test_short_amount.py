@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from stakeflow.scenario.numbers import short_amount
+from stakeflow.scenario.numbers import money_text, short_amount
 
 
 @pytest.mark.parametrize(
@@ -23,3 +23,9 @@ from stakeflow.scenario.numbers import short_amount
 )
 def test_short_amount(args: tuple[object, ...], kwargs: dict[str, str], shown: str) -> None:
     assert short_amount(*args, **kwargs) == shown  # type: ignore[arg-type]
+
+
+def test_money_text_in_full() -> None:
+    assert money_text(Fraction(20_000_000)) == "20,000,000.00"
+    assert money_text(Fraction(24691, 20), "USD") == "USD 1,234.55"
+    assert money_text(1234.5, "", 0) == "1,234"  # rounded half to even, as Python formats

@@ -19,7 +19,7 @@ from rich.table import Table
 from ..engine.lookthrough import at_date
 from ..scenario import Scenario, load
 from ..scenario.errors import InputError, ScenarioError, StakeflowError, one_line
-from ..scenario.numbers import short_amount
+from ..scenario.numbers import money_text, short_amount
 
 # Piped or redirected output is read in full (by a file, a pager, another program): give tables the
 # room they need instead of a terminal's 80 columns, which would fold or cut amounts. Names, ids and
@@ -107,10 +107,8 @@ def emit_json(doc: Any) -> None:
     sys.stdout.write(json.dumps(doc, indent=1, allow_nan=False) + "\n")
 
 
-def money(x: Fraction | float, currency: str = "", decimals: int = 2) -> str:
-    v = float(x)
-    s = f"{v:,.{decimals}f}"
-    return f"{currency} {s}" if currency else s
+money = money_text
+"""An amount in full: ``20,000,000.00``, ``USD 1,234.50``."""
 
 
 def short_money(x: Fraction | float) -> str:

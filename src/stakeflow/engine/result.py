@@ -8,6 +8,7 @@ from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from ..scenario.numbers import money_text
 from .ledger import Step
 from .tiers import TierPaid
 
@@ -127,7 +128,7 @@ class WaterfallResult:
 
     def _repr_html_(self) -> str:
         frame = self.to_frame()
-        caption = f"{self.entity} at {self.currency} {float(self.exit_value):,.2f}"
+        caption = f"{self.entity} at {money_text(self.exit_value, self.currency)}"
         return str(
             frame.style.format({"amount": "{:,.2f}", "share": "{:.2%}"})
             .set_caption(caption)

@@ -33,6 +33,7 @@ from fractions import Fraction
 from ..scenario import errors as E
 from ..scenario.errors import StructureError
 from ..scenario.models import CapTerms, Entity, Tier
+from ..scenario.numbers import money_text
 from .ledger import Step
 
 DAYS_PER_YEAR = 365
@@ -248,10 +249,6 @@ def segments(tiers: Sequence[Tier], context: TierContext = NO_TIME) -> Iterator[
             yield Segment(i, step, rates, reached)
 
 
-def _money(x: Fraction) -> str:
-    return f"{float(x):,.2f}"
-
-
 def _cap_steps(entity_id: str, name: str, tier: Tier, caps: dict[str, Fraction], ctx: TierContext) -> list[Step]:
     """The ledger's account of how each cap that depends on the date became an amount."""
     out: list[Step] = []
@@ -263,20 +260,20 @@ def _cap_steps(entity_id: str, name: str, tier: Tier, caps: dict[str, Fraction],
             rate = f"{float(h.rate * 100):g}%"
             for c, v in h.contributions:
                 days = (h.date - c.date).days
-                text = (f"{k}'s hurdle in {name!r}: contribution of {_money(c.amount)} on {c.date} compounded at "
+                text = (f"{k}'s hurdle in {name!r}: contribution of {money_text(c.amount)} on {c.date} compounded at "
                         f"{rate} over {days} days to {h.date}")
                 out.append(Step(entity_id, "hurdle", text, v, claimant=k))
             for r, v in h.receipts:
                 days = (h.date - r.date).days
-                text = (f"{k}'s hurdle in {name!r}: receipt of {_money(r.amount)} on {r.date} compounded at "
+                text = (f"{k}'s hurdle in {name!r}: receipt of {money_text(r.amount)} on {r.date} compounded at "
                         f"{rate} over {days} days to {h.date}")
                 out.append(Step(entity_id, "hurdle", text, v, claimant=k))
             text = (f"{k}'s hurdle in {name!r} is reached at cumulative receipts of (contributions compounded) "
                     f"- (earlier receipts compounded) + (earlier receipts)")
             out.append(Step(entity_id, "hurdle", text, caps[k], claimant=k))
         else:
-            what = (f"{_money(cap.multiple)}x its contributions to date of {_money(ctx.contributed(k))}"
-                    if cap.multiple is not None else _money(cap.amount or Fraction(0)))
+            what = (f"{money_text(cap.multiple)}x its contributions to date of {money_text(ctx.contributed(k))}"
+                    if cap.multiple is not None else money_text(cap.amount or Fraction(0)))
             grow = f", grown at {float(cap.growth):.2%} a year" if cap.growth is not None else ""
             out.append(Step(entity_id, "tier_cap", f"{k}'s cap in {name!r} on {ctx.date}: {what}{grow}",
                             caps[k], claimant=k))

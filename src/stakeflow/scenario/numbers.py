@@ -116,6 +116,13 @@ def format_amount(x: Fraction | float, decimals: int = 2) -> str:
     return f"{q:,}"
 
 
+def money_text(x: Fraction | float, currency: str = "", decimals: int = 2) -> str:
+    """An amount written out in full, as a waterfall table or a ledger shows it: ``20,000,000.00``,
+    ``USD 1,234.50`` (``currency`` before it when given)."""
+    s = f"{float(x):,.{decimals}f}"
+    return f"{currency} {s}" if currency else s
+
+
 _SCALES = ((10**12, "T"), (10**9, "B"), (10**6, "M"), (10**3, "k"))
 
 
