@@ -116,6 +116,16 @@ class GovernanceRow(_PlanModel):
     source: str | None = None
 
 
+RUN_PATHS = 100_000
+"""Paths of an analysis's valuations of both structures, unless its plan or the caller says."""
+SENSITIVITY_PATHS = 10_000
+"""Paths of each point of the sensitivity (at most the main run's)."""
+BREAKEVEN_PATHS = 20_000
+"""Paths of each break-even search (at most the main run's)."""
+RUN_SEED = 2025
+"""Seed of an analysis's random numbers, unless its plan or the caller says."""
+
+
 class Plan(_PlanModel):
     """An analysis plan: the two structures and what to solve for (paths relative to the plan)."""
 
@@ -128,10 +138,10 @@ class Plan(_PlanModel):
     valuations: list[Mark] = Field(default_factory=list)
     shifts: list[str | ShiftSpec] | None = None
     revenue_scales: list[float] = Field(default_factory=lambda: [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0])
-    paths: int = 100_000
-    sensitivity_paths: int = 10_000
-    breakeven_paths: int = 20_000
-    seed: int = 2025
+    paths: int = RUN_PATHS
+    sensitivity_paths: int = SENSITIVITY_PATHS
+    breakeven_paths: int = BREAKEVEN_PATHS
+    seed: int = RUN_SEED
     notes: list[str] = Field(default_factory=list)
     no_conversion: NoConversion | None = None
     estimates: list[Estimate] = Field(default_factory=list)
@@ -487,9 +497,9 @@ def analyze(
     exit_values: Sequence[Fraction] | None = None,
     marks: Sequence[Mark] = (),
     shifts: Sequence[Shift] | None = None,
-    paths: int = 100_000,
-    sensitivity_paths: int = 10_000,
-    seed: int = 2025,
+    paths: int = RUN_PATHS,
+    sensitivity_paths: int = SENSITIVITY_PATHS,
+    seed: int = RUN_SEED,
     scales: Sequence[float] = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0),
     with_sensitivity: bool = True,
     client: Any = None,
@@ -498,7 +508,7 @@ def analyze(
     after_file: str = "",
     name: str | None = None,
     notes: Sequence[str] = (),
-    breakeven_paths: int | None = 20_000,
+    breakeven_paths: int | None = BREAKEVEN_PATHS,
     no_conversion: NoConversion | None = None,
     estimates: Sequence[Estimate] = (),
     governance: Sequence[GovernanceRow] = (),
@@ -612,6 +622,6 @@ def analyze_plan(path: str | Path, *, paths: int | None = None, seed: int | None
     )
 
 
-__all__ = ["DEFAULT_EXITS", "Assumption", "Estimate", "FairStakeResult", "GovernanceRow", "Mark", "Payouts", "Plan",
-           "Restructuring", "StaticSplit", "analyze", "analyze_plan", "assumptions", "default_targets",
-           "flagship_plan", "payouts", "read_plan", "static_split"]
+__all__ = ["BREAKEVEN_PATHS", "DEFAULT_EXITS", "RUN_PATHS", "RUN_SEED", "SENSITIVITY_PATHS", "Assumption", "Estimate",
+           "FairStakeResult", "GovernanceRow", "Mark", "Payouts", "Plan", "Restructuring", "StaticSplit", "analyze",
+           "analyze_plan", "assumptions", "default_targets", "flagship_plan", "payouts", "read_plan", "static_split"]

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..engine.lookthrough import at_date
+from ..io.flags import error_lines
 from ..scenario import Scenario, load
 from ..scenario.errors import StakeflowError
 
@@ -39,7 +40,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except StakeflowError as exc:
-        fail(exc.lines())
+        fail(error_lines(exc))
 
 
 def load_scenario(path: Path, date: str | None = None) -> Scenario:

@@ -15,8 +15,9 @@ from rich.text import Text
 from ..analysis import _restructuring_messages as M
 from ..analysis.compare import Comparison
 from ..analysis.solve import SolveResult
-from ..scenario.errors import InputError
 from ..scenario.numbers import short_amount
+from ..valuation import _messages as VM
+from ..valuation import parameters as P
 from ._common import console, err_console
 
 MAP_HELP = "Party renamed by the change, old_id=new_id (repeat, or separate with commas)."
@@ -41,14 +42,9 @@ def whole(text: str | None, option: str, default: int, least: int = 0) -> int:
     """A whole-number option such as --paths or --seed."""
     if text is None:
         return default
-    try:
-        value = int(str(text).replace("_", "").replace(",", ""))
-    except ValueError:
-        value = -1
-    if value < least:
-        msg = M.PATHS if option == "--paths" else M.SEED
-        raise InputError(msg.format(least=least, value=text))
-    return value
+    if option == "--paths":
+        return P.whole(text, M.PATHS, least, VM.PATHS_PARAM, least=least)
+    return P.whole(text, VM.SEED, least, VM.SEED_PARAM)
 
 
 def show_progress(flag: bool | None) -> bool:

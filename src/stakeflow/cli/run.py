@@ -15,7 +15,16 @@ from rich.text import Text
 
 from ..analysis import _restructuring_messages as M
 from ..analysis.compare import parse_mapping
-from ..analysis.restructuring import Restructuring, analyze, analyze_plan, flagship_plan
+from ..analysis.restructuring import (
+    BREAKEVEN_PATHS,
+    RUN_PATHS,
+    RUN_SEED,
+    SENSITIVITY_PATHS,
+    Restructuring,
+    analyze,
+    analyze_plan,
+    flagship_plan,
+)
 from ..analysis.sensitivity import dask_client
 from ..scenario.errors import InputError
 from ._app import app
@@ -30,8 +39,9 @@ def run(
     files: list[Path] = typer.Argument(None, help="BEFORE AFTER scenario files, or one analysis plan; "
                                                   "none: the OpenAI example."),
     map_: list[str] = typer.Option(None, "--map", help=MAP_HELP),
-    paths: str = typer.Option(None, "--paths", help="Simulated paths (default: the plan's, else 100,000)."),
-    seed: str = typer.Option(None, "--seed", help="Seed of the random numbers (default: the plan's, else 2025)."),
+    paths: str = typer.Option(None, "--paths", help=f"Simulated paths (default: the plan's, else {RUN_PATHS:,})."),
+    seed: str = typer.Option(None, "--seed",
+                             help=f"Seed of the random numbers (default: the plan's, else {RUN_SEED})."),
     output: Path = typer.Option(Path(REPORT), "-o", "--output", help="Where to write the HTML report."),
     sensitivity: bool = typer.Option(True, "--sensitivity/--no-sensitivity", help="Run the tornado and sweep."),
     dask: bool = typer.Option(False, "--dask", help="Run the sensitivity points on a Dask cluster on this machine."),
@@ -48,8 +58,8 @@ def run(
     with user_errors():
         if len(files) > 2:
             raise InputError(M.RUN_FILES)
-        n = whole(paths, "--paths", 100_000, least=2) if paths is not None else None
-        k = whole(seed, "--seed", 2025) if seed is not None else None
+        n = whole(paths, "--paths", RUN_PATHS, least=2) if paths is not None else None
+        k = whole(seed, "--seed", RUN_SEED) if seed is not None else None
         mapping = parse_mapping(map_)
         folder = output.parent if str(output.parent) else Path(".")
         if not folder.is_dir():
@@ -60,9 +70,10 @@ def run(
         try:
             with stages(show_progress(progress)) as update:
                 if len(files) == 2:
-                    res = analyze(before, after, mapping=mapping, paths=n or 100_000,
-                                  sensitivity_paths=min(10_000, n or 10_000), breakeven_paths=min(20_000, n or 20_000),
-                                  seed=2025 if k is None else k,
+                    res = analyze(before, after, mapping=mapping, paths=n or RUN_PATHS,
+                                  sensitivity_paths=min(SENSITIVITY_PATHS, n or SENSITIVITY_PATHS),
+                                  breakeven_paths=min(BREAKEVEN_PATHS, n or BREAKEVEN_PATHS),
+                                  seed=RUN_SEED if k is None else k,
                                   with_sensitivity=sensitivity, client=client, progress=update,
                                   before_file=str(files[0]), after_file=str(files[1]))
                 else:

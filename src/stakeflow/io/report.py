@@ -21,10 +21,11 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from ..analysis.control import control_figure
-from ..analysis.projection import Block, simulate
+from ..analysis.projection import simulate
 from ..analysis.restructuring import Assumption, FairStakeResult, Restructuring
 from ..analysis.sensitivity import Sensitivity
 from ..scenario.numbers import short_amount
+from ..valuation.streams import Block
 from .atomic import write_text
 
 if TYPE_CHECKING:

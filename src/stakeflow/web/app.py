@@ -24,6 +24,7 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..io.flags import error_lines
 from ..scenario import loads
 from ..scenario.errors import StakeflowError
 from . import _messages as M
@@ -93,7 +94,7 @@ def create_app(database: str = "sqlite://", seed_examples: bool = True, *, host:
 
     @app.exception_handler(StakeflowError)
     async def _user_error(_: Request, exc: StakeflowError) -> JSONResponse:
-        return JSONResponse({"errors": exc.lines()}, status_code=422)
+        return JSONResponse({"errors": error_lines(exc)}, status_code=422)
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from ..io.flags import error_lines
 from ..scenario import errors as E
 from ..scenario.errors import StakeflowError
 from . import _messages as M
@@ -69,7 +70,7 @@ def _run_one(conn: Connection, name: str, kwargs: dict[str, Any], with_progress:
                 return
         conn.send(("ok", doc))
     except StakeflowError as exc:
-        conn.send(("errors", (422, exc.lines())))
+        conn.send(("errors", (422, error_lines(exc))))
     except JobError as exc:
         conn.send(("errors", (exc.status, exc.lines)))
     except OverflowError:
