@@ -72,7 +72,7 @@ class Axis:
         return self.name not in OPTIONS
 
 
-def _number(name: str, spec: str, value: Any) -> Fraction:
+def _number(name: str, spec: str, value: P.Spelled) -> Fraction:
     value = value.strip() if isinstance(value, str) else value
     try:
         return parse_number(value)
@@ -80,7 +80,7 @@ def _number(name: str, spec: str, value: Any) -> Fraction:
         raise InputError(M.GRID_NUMBER.format(name=name, spec=spec, value=value)) from None
 
 
-def axis_values(name: str, spec: str | Sequence[Any]) -> tuple[Fraction, ...]:
+def axis_values(name: str, spec: str | Sequence[P.Spelled]) -> tuple[Fraction, ...]:
     """The values of an axis: ``"LOW:HIGH:COUNT"`` (COUNT ≥ 2 evenly spaced values, both ends
     included, computed exactly), ``"V1,V2,..."``, or a sequence of numbers."""
     if not isinstance(spec, str):
@@ -122,7 +122,7 @@ def parse_grid(items: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def grid_axes(scenario: Scenario, grid: Mapping[str, str | Sequence[Any]] | Sequence[str]) -> tuple[Axis, ...]:
+def grid_axes(scenario: Scenario, grid: Mapping[str, str | Sequence[P.Spelled]] | Sequence[str]) -> tuple[Axis, ...]:
     """The axes of ``grid`` (a mapping NAME -> SPEC, or ``NAME=SPEC`` strings), each checked to
     name a value option or a number of ``scenario``."""
     spec = parse_grid(grid) if not isinstance(grid, Mapping) else dict(grid)
@@ -219,7 +219,7 @@ class Sweep:
 class _Point:
     params: dict[str, Fraction]
     structure: int
-    options: dict[str, Any]
+    options: dict[str, float]
 
 
 def _points(axes: Sequence[Axis]) -> tuple[list[_Point], list[dict[str, Fraction]]]:
@@ -253,7 +253,7 @@ def _opm_task(scenario: Scenario, entity: str | None, markets: Sequence[P.Market
 def sweep(
     scenario: Scenario,
     method: str = "opm",
-    grid: Mapping[str, str | Sequence[Any]] | Sequence[str] = (),
+    grid: Mapping[str, str | Sequence[P.Spelled]] | Sequence[str] = (),
     *,
     equity_value: P.Spelled | None = None,
     volatility: P.Spelled | None = None,

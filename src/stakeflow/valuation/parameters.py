@@ -126,6 +126,11 @@ class MarketInputs:
         return {"volatility": self.volatility, "term": self.term, "rate": self.rate}
 
 
+_WHOLE = ((M.PATHS, 1, M.PATHS_PARAM), (M.SEED, 0, M.SEED_PARAM), (M.CHUNK, 1, M.CHUNK_SIZE),
+          (M.WORKERS, 1, M.WORKERS_PARAM))
+"""The message, least value and parameter of paths, seed, chunk size and workers, in that order."""
+
+
 @dataclass(frozen=True)
 class MonteCarloSettings:
     """How a simulation runs: ``paths`` paths from ``seed`` in chunks of about ``chunk_size``
@@ -140,15 +145,11 @@ class MonteCarloSettings:
     antithetic: bool = False
 
     def __post_init__(self) -> None:
-        for value, message, least, name in self._checks(self.paths, self.seed, self.chunk_size, self.workers):
+        for value, (message, least, name) in zip((self.paths, self.seed, self.chunk_size, self.workers), _WHOLE,
+                                                 strict=True):
             if isinstance(value, bool) or not isinstance(value, int):
                 raise ParameterError(message, name=name, value=value)
             whole(value, message, least, name)
-
-    @staticmethod
-    def _checks(paths: Any, seed: Any, chunk_size: Any, workers: Any) -> tuple[tuple[Any, str, int, Param], ...]:
-        return ((paths, M.PATHS, 1, M.PATHS_PARAM), (seed, M.SEED, 0, M.SEED_PARAM),
-                (chunk_size, M.CHUNK, 1, M.CHUNK_SIZE), (workers, M.WORKERS, 1, M.WORKERS_PARAM))
 
     @classmethod
     def read(cls, paths: Spelled | None = None, seed: Spelled | None = None, chunk_size: Spelled | None = None,
@@ -158,7 +159,7 @@ class MonteCarloSettings:
         given = (DEFAULT_PATHS if paths is None else paths, DEFAULT_SEED if seed is None else seed,
                  DEFAULT_CHUNK if chunk_size is None else chunk_size, DEFAULT_WORKERS if workers is None else workers)
         n, k, chunk, w = (whole(value, message, least, name)
-                          for value, message, least, name in cls._checks(*given))
+                          for value, (message, least, name) in zip(given, _WHOLE, strict=True))
         return cls(n, k, chunk, w, scheduler, bool(antithetic))
 
 
