@@ -44,7 +44,7 @@ from ..scenario.fields import FieldPathError, locate, raw, replace, replace_all
 from ..scenario.models import Scenario
 from ..scenario.numbers import short_amount
 from . import _restructuring_messages as M
-from .values import JointValues, PathCache, joint_values
+from .values import COMPARE_PATHS, COMPARE_SEED, JointValues, PathCache, joint_values
 
 Basis = Literal["total", "structure"]
 Bound = Literal["root", "lower", "upper"]
@@ -413,8 +413,8 @@ def solve_field(
     basis: Basis = "total",
     move: Move = "after",
     no_root: NoRoot = "bound",
-    paths: int = 20_000,
-    seed: int = 0,
+    paths: int = COMPARE_PATHS,
+    seed: int = COMPARE_SEED,
     xtol: float = 1e-8,
     cache: PathCache | None = None,
     memo: dict[tuple[str, float], JointValues] | None = None,
@@ -446,8 +446,8 @@ def solve_scale(
     basis: Basis = "total",
     move: Move = "after",
     no_root: NoRoot = "bound",
-    paths: int = 20_000,
-    seed: int = 0,
+    paths: int = COMPARE_PATHS,
+    seed: int = COMPARE_SEED,
     xtol: float = 1e-8,
     cache: PathCache | None = None,
     memo: dict[tuple[str, float], JointValues] | None = None,

@@ -34,6 +34,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
 Label = tuple[int, str, str]  # (structure index, party, component)
+
+COMPARE_PATHS = 20_000
+"""Paths of a valuation of structures side by side (compare, solve, break-even), unless told."""
+COMPARE_SEED = 0
+"""Seed of the same, unless told."""
 Progress = Callable[[int], None]
 
 
@@ -212,4 +217,5 @@ def value_parties(sc: Scenario, paths: int, seed: int, progress: Progress | None
     return valuation(joint_values([sc], paths, seed, progress=progress), 0, sc)
 
 
-__all__ = ["BLOCK", "JointValues", "Label", "PathCache", "Valuation", "joint_values", "valuation", "value_parties"]
+__all__ = ["BLOCK", "COMPARE_PATHS", "COMPARE_SEED", "JointValues", "Label", "PathCache", "Valuation", "joint_values",
+           "valuation", "value_parties"]

@@ -10,6 +10,7 @@ import typer
 from ..analysis import _restructuring_messages as M
 from ..analysis.compare import check_mapping, parse_mapping
 from ..analysis.solve import solve_field, solve_scale
+from ..analysis.values import COMPARE_PATHS, COMPARE_SEED
 from ..engine import exit_amount
 from ..scenario.errors import InputError
 from ._app import app
@@ -36,8 +37,8 @@ def solve(
     basis: str = typer.Option("total", "--basis",
                               help="total (everything the party receives) or structure (without contracts)."),
     map_: list[str] = typer.Option(None, "--map", help=MAP_HELP),
-    paths: str = typer.Option(None, "--paths", help="Simulated paths (default 20,000)."),
-    seed: str = typer.Option(None, "--seed", help="Seed of the random numbers (default 0)."),
+    paths: str = typer.Option(None, "--paths", help=f"Simulated paths (default {COMPARE_PATHS:,})."),
+    seed: str = typer.Option(None, "--seed", help=f"Seed of the random numbers (default {COMPARE_SEED})."),
     json_out: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
     """Find the value of FIELD (or the factor k on the --scale fields) at which PARTY is worth as much
@@ -58,8 +59,8 @@ def solve(
             raise InputError(M.MOVE_NEEDS_BEFORE)
         if basis not in ("total", "structure"):
             raise InputError(M.BASIS.format(value=basis))
-        n = whole(paths, "--paths", 20_000, least=2)
-        k = whole(seed, "--seed", 0)
+        n = whole(paths, "--paths", COMPARE_PATHS, least=2)
+        k = whole(seed, "--seed", COMPARE_SEED)
         mapping = parse_mapping(map_)
         if b is not None:
             check_mapping(mapping, b, a)
