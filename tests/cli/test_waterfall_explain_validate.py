@@ -227,7 +227,7 @@ def test_entity_defaults_to_exit_entity_then_the_single_root(everything: Path, t
     two_roots = tmp_path / "two.yaml"
     two_roots.write_text(EVERYTHING.replace("exit: {entity: company, value: 30M}\n", ""))
     assert run("waterfall", two_roots, "--exit", "1M") == (
-        2, "", "error: several root entities (company, elsewhere); choose one with --entity\n"
+        2, "", f"error: {two_roots}: several root entities (company, elsewhere); choose one with --entity\n"
     )
     # With one root left, it is the default.
     one_root = tmp_path / "one.yaml"

@@ -133,7 +133,8 @@ ROUND_CASES = [
     ([*ROUND, "--anti-dilution", "ratchet"],
      "--anti-dilution 'ratchet' is not one of none, broad_based, narrow_based, full_ratchet"),
     ([*ROUND, "--date", "2025-13-01"], "--date '2025-13-01' is not a date (write YYYY-MM-DD, e.g. 2025-06-30)"),
-    ([*ROUND, "--entity", "nowhere"], E.UNKNOWN_ENTITY.format(id="nowhere", known="company")),
+    # A problem of the file, found when it is used: the line names the file.
+    ([*ROUND, "--entity", "nowhere"], f"{YC_PATH}: " + E.UNKNOWN_ENTITY.format(id="nowhere", known="company")),
 ]
 
 

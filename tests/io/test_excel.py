@@ -139,7 +139,7 @@ def test_all_or_nothing(tmp_path: Path) -> None:
         raise OSError("disk full")
 
     first = tmp_path / "first.csv"
-    with pytest.raises(OSError):
+    with pytest.raises(InputError, match=r"cannot write .*second\.csv: disk full"):
         write_all([(first, lambda p: p.write_text("ok")), (tmp_path / "second.csv", boom)])
     assert list(tmp_path.iterdir()) == []
 
@@ -219,3 +219,18 @@ def test_cli_tables_all_or_nothing(tmp_path: Path) -> None:
     assert res.exit_code == 2
     assert M.CSV_SUFFIX.format(path=tmp_path / "tables.txt") in res.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_many_exits_make_whole_frames_without_pandas_warnings(tmp_path: Path) -> None:
+    # 150 exits: past the 100 column insertions after which pandas warns that a frame is fragmented.
+    import warnings
+
+    sc = sf.load(SEED)
+    results = [sf.waterfall(sc, 1_000_000 * (i + 1)) for i in range(150)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sheets, formats = waterfall_tables(results)
+        write_xlsx(tmp_path / "w.xlsx", sheets, {"exits": 150}, formats)
+    pay = rows(load_workbook(tmp_path / "w.xlsx")["payouts"])
+    assert len(pay[0]) == 2 + 150
+    assert [line[2 + 149] for line in pay[1:]] == [xl(v) for v in results[-1].holders.values()]

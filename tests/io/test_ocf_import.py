@@ -325,7 +325,7 @@ BAD = {
     "bad_json": "not valid JSON",
     "missing_part": "the manifest lists ./Transactions.ocf.json, which is not in the package",
     "old_version": "OCF version '1.0.0'; stakeflow reads OCF 1.2.0",
-    "invalid": "not valid OCF 1.2.0 (StakeholdersFile)",
+    "invalid": "invalid/Stakeholders.ocf.json:1: items[0].name (id 'x'): Field required",
     "does_not_exist": "no such file or folder",
 }
 
@@ -346,3 +346,59 @@ def test_output_folder_missing(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["import-ocf", str(MANIFEST), "-o", str(out)])
     assert res.exit_code == 2
     assert M.NO_FOLDER.format(path=out, folder=out.parent) in res.stderr
+
+
+def test_every_problem_is_located_in_the_part_file_the_user_has(tmp_path: Path) -> None:
+    # Pretty-printed parts, as cap table systems write them, so that each object has its own lines.
+    pref = preferred("series_a", "Series A", common_id="common")
+    pref["seniority"] = "first"
+    pref["votes_per_share"] = "one"
+    other = common("other", "Other")
+    other["initial_shares_authorized"] = [1]
+    items = {
+        "stakeholders": [stakeholder("alice", "Alice"), stakeholder("bob", "Bob"), stakeholder("alice", "Alice 2")],
+        "stock_classes": [common("common"), pref, other, {"object_type": "STOCK_CLASS", "id": "bare", "name": "B",
+                                                          "class_type": "COMMON", "default_id_prefix": "B-",
+                                                          "initial_shares_authorized": "1", "votes_per_share": "1"}],
+        "transactions": [stock("t1", "alice", "common", "1" + "0" * 5000)],
+    }
+    folder = tmp_path / "pkg"
+    write_package(folder, items)
+    for part in folder.glob("*.ocf.json"):
+        part.write_text(json.dumps(json.loads(part.read_text()), indent=2))
+    res = CliRunner().invoke(app, ["import-ocf", str(folder)])
+    assert res.exit_code == 2 and res.stdout == ""
+    classes, holders, txs = (f"{folder}/{n}" for n in ("StockClasses.ocf.json", "Stakeholders.ocf.json",
+                                                       "Transactions.ocf.json"))
+
+    def line_of(file: str, needle: str, after: str) -> int:
+        text = Path(file).read_text().splitlines()
+        start = next(i for i, t in enumerate(text) if after in t)
+        return next(i for i, t in enumerate(text) if i >= start and needle in t) + 1
+
+    lines = res.stderr.splitlines()
+    assert all(line.startswith("error: ") for line in lines)
+    # One line per problem, no cap on their number, each in its own file with the object's id.
+    assert [line.split(": ", 2)[1].rsplit(":", 1)[0] for line in lines] == [holders, classes, classes, classes,
+                                                                              classes, txs]
+    assert any("items[2].id (id 'alice'): duplicate id 'alice' (also at items[0], line " in line for line in lines)
+    assert f"{classes}:{line_of(classes, 'votes_per_share', 'Series A')}: items[1].votes_per_share (id 'series_a'): " \
+           "Input should be a valid decimal" in res.stderr
+    assert f"{classes}:{line_of(classes, 'seniority', 'Series A')}: items[1].seniority (id 'series_a'): " \
+           "Input should be a valid decimal" in res.stderr
+    assert "items[2].initial_shares_authorized (id 'other'): Input should be 'NOT APPLICABLE' or 'UNLIMITED'; " \
+           in res.stderr
+    assert "items[3].seniority (id 'bare'): Field required" in res.stderr
+    assert f"{txs}:{line_of(txs, 'quantity', 't1')}: items[0].quantity (id 't1'): '1000000000000000...00000000' is " \
+           "out of range: numbers must lie between 1e-30 and 1e30 in size" in res.stderr
+
+
+def test_a_zipped_package_names_the_part_inside_the_zip(tmp_path: Path) -> None:
+    write_package(tmp_path / "pkg", {"stakeholders": [{"object_type": "STAKEHOLDER", "id": "x"}]})
+    z = zip_folder(tmp_path / "pkg", tmp_path / "pkg.zip")
+    res = CliRunner().invoke(app, ["import-ocf", str(z)])
+    assert res.exit_code == 2
+    assert res.stderr.splitlines() == [
+        f"error: {z}/Stakeholders.ocf.json:1: items[0].name (id 'x'): Field required",
+        f"error: {z}/Stakeholders.ocf.json:1: items[0].stakeholder_type (id 'x'): Field required",
+    ]

@@ -37,6 +37,14 @@ REQUIRED = {
     "cap_two_forms", "cap_growth_rules", "multiple_without_contributions", "catch_up_rules", "catch_up_share",
     "history_rules", "negative_rates", "no_distribution_date", "history_after_date_option", "bad_date_option",
     "contributions_without_program",
+    # Numbers past the range of each quantity (format.md, "Numbers"; cli.md, "Ranges").
+    "exit_past_range", "exit_past_range_json", "exits_past_range", "explain_exit_past_range",
+    "round_pre_money_past_range", "solve_equals_past_range", "shares_past_range", "price_past_range",
+    "safe_invested_past_range", "contract_rate_past_range", "opm_term_too_long", "opm_rate_too_high",
+    "paths_past_range", "paths_past_bound", "pwerm_past_range", "distribution_past_range",
+    # Text that would break the terminal, one line per problem naming the file, limits.
+    "no_entity", "nul_character", "surrogate_text", "error_on_line_100", "markup_and_emoji_in_ids",
+    "sensitivity_shift_names_nothing",
 }
 
 
@@ -95,7 +103,8 @@ def stakeflow_command() -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "name", ["invalid_yaml", "missing_file", "many_problems", "exit_not_a_number"]
+    "name", ["invalid_yaml", "missing_file", "many_problems", "exit_not_a_number", "error_on_line_100",
+             "surrogate_text", "markup_and_emoji_in_ids", "exit_past_range", "nul_character"]
 )
 def test_bad_input_through_a_real_process(name: str) -> None:
     proc = subprocess.run(

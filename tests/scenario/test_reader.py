@@ -115,7 +115,7 @@ def test_values_python_cannot_build_are_reported_with_the_other_problems() -> No
     assert problems(text) == [
         (2, "as_of", "Input should be a valid date or datetime, month value is outside expected range of 1-12"),
         (12, "entities[0].holdings[0].shares",
-         "'1000000000000000...00000000' is out of range: numbers must lie between 1e-1000 and 1e1000 in size"),
+         "'1000000000000000...00000000' is out of range: numbers must lie between 1e-30 and 1e30 in size"),
     ]
 
 

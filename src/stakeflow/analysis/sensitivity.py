@@ -25,7 +25,7 @@ from ..scenario.models import Scenario
 from ..scenario.projection import MAX_HORIZON
 from ..valuation.cluster import where
 from . import _restructuring_messages as M
-from .solve import Basis, SolveResult, solve_field
+from .solve import Basis, SolveResult, _is_number, _kind, solve_field
 from .values import JointValues, PathCache, joint_values
 
 if TYPE_CHECKING:
@@ -132,6 +132,26 @@ def _moved(value: Any, kind: str, arg: Any) -> Any:
     if kind == "scale":
         return value * x
     return x
+
+
+def check_shifts(shifts: Sequence[Shift], before: Scenario, after: Scenario) -> None:
+    """A shift of a field (``PATH=LOW:HIGH``) must name a number in at least one of the structures,
+    else it would move nothing: the same errors as ``solve --field`` (of AFTER, as there)."""
+    for s in shifts:
+        if s.kind != "set" or s.path is None:
+            continue  # the default shifts move what a structure has, and nothing where it has none
+        found = []
+        first: FieldPathError | None = None
+        for which, sc in (("AFTER", after), ("BEFORE", before)):
+            try:
+                found.append((which, locate(sc, s.path).value))
+            except FieldPathError as exc:
+                first = first or exc
+        if not found:
+            raise InputError(M.FIELD_IN.format(which="AFTER", detail=first))
+        for which, value in found:
+            if not _is_number(value):
+                raise InputError(M.FIELD_NOT_NUMBER.format(which=which, path=s.path, kind=_kind(value)))
 
 
 def default_shifts() -> list[Shift]:
@@ -302,6 +322,7 @@ def sensitivity(
     """The tornado of every target's fair stake over ``shifts`` and its sweep over revenue ``scales``."""
     mapping = dict(mapping or {})
     shifts = list(shifts) if shifts is not None else default_shifts()
+    check_shifts(shifts, before, after)
     targets = list(targets)
     tasks: list[Task] = [(before, after, targets, mapping, paths, seed)]
     for s in shifts:

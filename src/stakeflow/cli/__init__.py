@@ -55,6 +55,11 @@ def main(argv: list[str] | None = None) -> None:
     input (SPEC §8): ``error:`` lines on stderr and exit status 2.
     """
     args = list(sys.argv[1:] if argv is None else argv) or ["--help"]
+    # A command-line argument that is not valid UTF-8 reaches Python as lone surrogates; echoed
+    # in a message it must show escaped, not stop the command with an encoding error.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     app = _register(_command_module(args))
     command = typer_main(app)
     try:

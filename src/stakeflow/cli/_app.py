@@ -2,6 +2,8 @@
 
 import typer
 
+from ._common import begin_command
+
 app = typer.Typer(
     name="stakeflow",
     help="Who owns what, who controls what, and who receives what: exact waterfalls, "
@@ -17,3 +19,4 @@ app = typer.Typer(
 def _group() -> None:
     """Who owns what, who controls what, and who receives what: exact waterfalls, payoff curves,
     valuation and restructuring analysis of capital structures. Every command takes --help."""
+    begin_command()

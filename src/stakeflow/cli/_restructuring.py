@@ -60,7 +60,8 @@ def stages(show: bool) -> Iterator[Callable[[str, int, int], None] | None]:
         return
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     terminal = err_console.is_terminal
-    out = err_console if terminal else Console(stderr=True, force_terminal=True, highlight=False)
+    out = err_console if terminal else Console(stderr=True, force_terminal=True, highlight=False, markup=False,
+                                               emoji=False)
     with Progress(*columns, console=out, transient=terminal) as bar:
         tasks: dict[str, Any] = {}
 

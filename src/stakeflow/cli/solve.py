@@ -64,7 +64,7 @@ def solve(
         mapping = parse_mapping(map_)
         if b is not None:
             check_mapping(mapping, b, a)
-        target = float(exit_amount(equals)) if equals is not None else None
+        target = float(exit_amount(equals, "--equals")) if equals is not None else None
         solve_one = partial(solve_scale, a, scale) if scale is not None else partial(solve_field, a, field)
         res = solve_one(party, before=b, target=target, mapping=mapping,
                         basis=basis, move=move,  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.text import Text
 
 from ._app import app
 from ._common import console, emit_json, load_scenario
@@ -23,5 +24,5 @@ def validate(
         emit_json(summary)
         return
     listed = ", ".join(f"{k} ({v})" for k, v in kinds.items())
-    console.print(f"[green]ok[/green] {file}: {sc.name or 'unnamed scenario'}; "
-                  f"{len(sc.holders)} holders; entities: {listed}")
+    console.print(Text.assemble(("ok", "green"), f" {file}: {sc.name or 'unnamed scenario'}; "
+                                f"{len(sc.holders)} holders; entities: {listed}"))

@@ -11,11 +11,12 @@ from typing import Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from ..io.tables import export, value_inputs, value_tables
 from ..valuation.method import is_sample_file
 from ..valuation.method import value as value_with
-from ..valuation.parameters import DEFAULT_CHUNK, DEFAULT_PATHS
+from ..valuation.parameters import DEFAULT_CHUNK, DEFAULT_PATHS, MAX_PATHS, paths_within
 from ..valuation.result import ValuationResult
 from ._app import app
 from ._common import console, emit_json, err_console, load_scenario, money, pct, table, user_errors
@@ -48,6 +49,7 @@ def value(
                                         help="Volatility for the DLOM (default --volatility)."),
     dlom_term: str = typer.Option(None, "--dlom-term", help="Holding period for the DLOM (default --term)."),
     paths: str = typer.Option(None, "--paths", help=f"Monte Carlo paths (default {DEFAULT_PATHS:,})."),
+    max_paths: str = typer.Option(None, "--max-paths", help=f"Most --paths allowed (default {MAX_PATHS:,})."),
     seed: str = typer.Option(None, "--seed", help="Monte Carlo seed (default 0)."),
     chunk_size: str = typer.Option(None, "--chunk-size", help=f"Paths per unit of work (default {DEFAULT_CHUNK:,})."),
     workers: str = typer.Option(None, "--workers", help="Monte Carlo on a local Dask cluster of W processes."),
@@ -69,12 +71,16 @@ def value(
     with user_errors():
         sample = method == "montecarlo" and is_sample_file(distribution)
         show = progress if progress is not None else sys.stderr.isatty()
-        n = DEFAULT_PATHS if paths is None else paths
-        with _progress_bar(bool(show) and method == "montecarlo" and not sample, _total(n)) as advance:
+        n: str | int | None = paths
+        total = 1
+        if method == "montecarlo" and not sample:
+            n = total = paths_within(DEFAULT_PATHS if paths is None else paths,
+                                     MAX_PATHS if max_paths is None else max_paths)
+        with _progress_bar(bool(show) and method == "montecarlo" and not sample, total) as advance:
             res = value_with(
                 sc, method, equity_value=equity_value, volatility=volatility, term=term, rate=rate,
                 backsolve_class=backsolve_class, price=price, dlom=dlom, dlom_volatility=dlom_volatility,
-                dlom_term=dlom_term, paths=paths, seed=seed, chunk_size=chunk_size, workers=workers,
+                dlom_term=dlom_term, paths=n, seed=seed, chunk_size=chunk_size, workers=workers,
                 scheduler=scheduler, antithetic=antithetic, distribution=distribution, scenarios=scenarios,
                 entity=entity, progress=advance)
         export(xlsx, csv, value_tables(res), value_inputs(sc, file, res), sc.currency)
@@ -82,13 +88,6 @@ def value(
         emit_json(res.to_json())
     else:
         show_result(res)
-
-
-def _total(paths: str | int) -> int:
-    try:
-        return max(int(float(str(paths).replace("_", "").replace(",", ""))), 1)
-    except ValueError:
-        return 1  # the real check, with its message, is value_montecarlo's
 
 
 TITLES = {"opm": "option pricing method", "montecarlo": "Monte Carlo", "pwerm": "PWERM", "hybrid": "hybrid method"}
@@ -99,8 +98,8 @@ def show_result(res: ValuationResult) -> None:
     cur = res.currency
     inputs = ", ".join(f"{k.replace('_', ' ')} {_fmt(k, v)}" for k, v in res.inputs.items()
                        if not isinstance(v, dict | list) and k not in _UNSHOWN)
-    console.print(f"[bold]{res.entity}[/bold]: {TITLES[res.method]}, equity value {money(res.equity_value, cur)}"
-                  + (f" ({inputs})" if inputs else ""))
+    console.print(Text.assemble((res.entity, "bold"), f": {TITLES[res.method]}, equity value "
+                                f"{money(res.equity_value, cur)}" + (f" ({inputs})" if inputs else "")))
     if res.backsolve is not None:
         console.print(f"backsolved: {res.backsolve['class']} is worth {res.backsolve['price']:,.4f} a share "
                       f"at an equity value of {money(res.equity_value, cur)}")

@@ -13,7 +13,7 @@ from ..engine.result import EquityFlow
 from ..io.tables import export, inputs, waterfall_tables
 from ..scenario.errors import InputError
 from ._app import app
-from ._common import console, emit_json, fail, load_scenario, money, pct, table, user_errors
+from ._common import console, emit_json, fail, fail_in_file, load_scenario, money, pct, table, user_errors
 
 
 def exit_values(exit_: str | None, exits: str | None, default: object) -> list[object]:
@@ -28,7 +28,7 @@ def exit_values(exit_: str | None, exits: str | None, default: object) -> list[o
     if exit_ is not None:
         return [exit_]
     if default is None:
-        fail(["error: no exit value: give --exit VALUE (e.g. --exit 50M) or set exit.value in the file"])
+        fail_in_file(["error: no exit value: give --exit VALUE (e.g. --exit 50M) or set exit.value in the file"])
     return [default]
 
 

@@ -8,13 +8,13 @@ from fractions import Fraction
 from itertools import groupby
 
 from ..scenario import errors as E
-from ..scenario.errors import InputError
+from ..scenario.errors import StructureError
 from ..scenario.numbers import format_amount
 from .claims import Claim
 from .ledger import Step
 
 
-class CannotAbsorb(InputError):
+class CannotAbsorb(StructureError):
     """Proceeds beyond what the classes can take (every residual participant capped)."""
 
 

@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..scenario import errors as E
-from ..scenario.errors import InputError
+from ..scenario.errors import InputError, StructureError
 from ..scenario.models import Entity, Exit, Scenario
 from ..scenario.numbers import NumberError, parse_number
 from ..scenario.validate import children
@@ -22,14 +22,15 @@ from .result import EquityFlow, TierFlow, WaterfallResult
 from .tiers import TierPaid, clawback, program, split_tiers
 
 
-def exit_amount(value: Any) -> Fraction:
-    """An exit value as the user wrote it (any spelling of SPEC §1), non-negative."""
+def exit_amount(value: Any, label: str = "exit value") -> Fraction:
+    """An exit value as the user wrote it (any spelling of SPEC §1), non-negative; ``label`` names
+    it in a message (``--equals`` for a target value, say)."""
     try:
         v = parse_number(value)
     except NumberError as exc:
-        raise InputError(E.EXIT_VALUE.format(value=value, detail=exc)) from None
+        raise InputError(E.EXIT_VALUE.format(label=label, value=value, detail=exc)) from None
     if v < 0:
-        raise InputError(E.EXIT_VALUE.format(value=value, detail="must not be negative"))
+        raise InputError(E.EXIT_VALUE.format(label=label, value=value, detail="must not be negative"))
     return v
 
 
@@ -60,18 +61,18 @@ def resolve_entity(sc: Scenario, entity: str | None = None) -> Entity:
         try:
             ent = sc.entity(entity)
         except KeyError:
-            raise InputError(E.UNKNOWN_ENTITY.format(id=entity, known=E.join_ids(sc.entity_ids))) from None
+            raise StructureError(E.UNKNOWN_ENTITY.format(id=entity, known=E.join_ids(sc.entity_ids))) from None
         if not ent.distributes:
-            raise InputError(E.NOT_DISTRIBUTING.format(id=entity, known=E.join_ids(e.id for e in dist)))
+            raise StructureError(E.NOT_DISTRIBUTING.format(id=entity, known=E.join_ids(e.id for e in dist)))
         return ent
     if sc.exit is not None and sc.exit.entity is not None:
         return sc.entity(sc.exit.entity)
     held = {c for e in sc.entities for c in children(e)}
     roots = [e for e in dist if e.id not in held]
     if not roots:
-        raise InputError(E.NO_ROOT)
+        raise StructureError(E.NO_ROOT)
     if len(roots) > 1:
-        raise InputError(E.SEVERAL_ROOTS.format(ids=", ".join(e.id for e in roots)))
+        raise StructureError(E.SEVERAL_ROOTS.format(ids=", ".join(e.id for e in roots)))
     return roots[0]
 
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from ..scenario import errors as E
-from ..scenario.errors import InputError
+from ..scenario.errors import StructureError
 from ..scenario.models import CapTerms, Entity, Tier
 from .ledger import Step
 
@@ -369,14 +369,14 @@ def program(ent: Entity, date: dt.date | None) -> Program:
     the context in which proceeds on ``date`` are distributed."""
     tiers = ent.distribution or ()
     if ent.timed and date is None:
-        raise InputError(E.NO_DATE.format(id=ent.id, what=_what_needs_a_date(ent)))
+        raise StructureError(E.NO_DATE.format(id=ent.id, what=_what_needs_a_date(ent)))
     contributions = tuple(Dated(c.claimant, c.date, c.amount) for c in ent.contributions or ())
     receipts: list[Dated] = []
     tier_paid = [Fraction(0)] * len(tiers)
     for j, h in enumerate(ent.history or ()):
         assert date is not None
         if h.date > date:
-            raise InputError(E.HISTORY_AFTER_DATE_OF.format(id=ent.id, index=j, date=h.date, when=date))
+            raise StructureError(E.HISTORY_AFTER_DATE_OF.format(id=ent.id, index=j, date=h.date, when=date))
         ctx = TierContext(h.date, contributions, tuple(receipts), tuple(tier_paid))
         ts = split_tiers(ent.id, tiers, h.amount, context=ctx)
         for t, tp in enumerate(ts.tiers):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 # --- files --------------------------------------------------------------------------------------
 NO_FOLDER = "cannot write {path}: folder {folder} does not exist"
+IS_A_FOLDER = "cannot write {path}: it is a folder; give a file name"
+CANNOT_WRITE = "cannot write {path}: {reason}"
 NO_SUCH_PATH = "{path}: no such file or folder"
 NOT_OCF = (
     "{path}: not an Open Cap Table Format package (give a .zip, a folder, or its Manifest.ocf.json)"
@@ -20,6 +22,11 @@ NOT_MANIFEST = "{path}: file_type is {found!r}, expected 'OCF_MANIFEST_FILE'"
 OCF_VERSION = "{path}: OCF version {found!r}; stakeflow reads OCF 1.2.0 (through pyocf 1.2.0)"
 MISSING_FILE = "{path}: the manifest lists {name}, which is not in the package"
 INVALID_OCF = "{path}: not valid OCF 1.2.0 ({model}): {detail}"
+OCF_PROBLEM = "{file}:{line}: {where}: {message}"
+OCF_OBJECT = "{path} (id {id!r})"
+OCF_DUPLICATE = "duplicate id {id!r} (also at {other}, line {line})"
+OCF_NUMBER = "{detail}"
+OCF_UNREADABLE = "not a value OCF 1.2.0 accepts here (pyocf cannot read it)"
 NOT_A_SCENARIO = "{path}: the package's terms do not make a valid scenario: {detail}"
 NOT_TEXT = "{path}: a file of the package is not UTF-8 text"
 

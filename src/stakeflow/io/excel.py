@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -28,7 +29,7 @@ from openpyxl.utils import get_column_letter
 
 from ..scenario.errors import InputError
 from . import _messages as M
-from .atomic import write_all
+from .atomic import cannot_write, write_all
 
 INPUTS_SHEET = "inputs"
 """Name of the sheet (and CSV file) that holds the inputs."""
@@ -191,9 +192,12 @@ def _write_sheet(ws: Any, df: pd.DataFrame, formats: Mapping[str, str], currency
             decimals = 0 if all(math.isnan(v) or v == int(v) for v in vals) else 4
         fmts.append(number_format(kind, currency, decimals))
     widths = [len(c) for c in columns]
-    for row in df.itertuples(index=False, name=None):
+    # Cells are reached by their row and column (a look-up), never as ``ws[ws.max_row]``, which scans
+    # every cell of the sheet and would make a sheet of n rows cost n² (thousands of exits).
+    for r, row in enumerate(df.itertuples(index=False, name=None), start=2):
         ws.append([_cell(v) for v in row])
-        for j, cell in enumerate(ws[ws.max_row]):
+        for j in range(len(row)):
+            cell = ws.cell(row=r, column=j + 1)
             if fmts[j] != "General" and isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
                 cell.number_format = fmts[j]
             widths[j] = max(widths[j], len(_shown(cell.value, kinds[j])))
@@ -245,7 +249,14 @@ def xlsx_output(
     ws = wb.active if first else wb.create_sheet()
     ws.title = names[-1]
     _write_inputs(ws, inputs, currency)
-    return dest, lambda tmp: wb.save(tmp)
+    def write(tmp: Path) -> None:
+        # The workbook is zipped in memory and then written: a zip file left open by a failed write
+        # (a full disk) would fail again when collected, and print a traceback of its own.
+        buf = io.BytesIO()
+        wb.save(buf)
+        tmp.write_bytes(buf.getvalue())
+
+    return dest, write
 
 
 def write_xlsx(
@@ -340,7 +351,10 @@ def _write(outputs: Sequence[Output]) -> list[Path]:
     made = []
     for folder in dict.fromkeys(d.parent for d, _ in outputs):
         if not folder.exists():
-            folder.mkdir()
+            try:
+                folder.mkdir()
+            except OSError as exc:
+                raise cannot_write(folder, exc) from None
             made.append(folder)
     try:
         write_all(outputs)

@@ -9,7 +9,7 @@ lines here, so a flag is spelled in one place.
 
 from __future__ import annotations
 
-from ..scenario.errors import StakeflowError
+from ..scenario.errors import InputError, StakeflowError
 from ..valuation.errors import Param, ParameterError, Params
 
 FLAGS = {"backsolve_class": "--backsolve"}
@@ -24,10 +24,14 @@ def flag(p: Param | Params, with_metavar: bool = True) -> str:
     return f"{name} {p.metavar}" if with_metavar and p.metavar else name
 
 
-def error_lines(exc: StakeflowError) -> list[str]:
-    """The ``error:`` lines of SPEC §8 for ``exc``, parameters said as the command line's flags."""
+def error_lines(exc: StakeflowError, source: str | None = None) -> list[str]:
+    """The ``error:`` lines of SPEC §8 for ``exc``, parameters said as the command line's flags;
+    a problem of the scenario that was read names ``source`` (its file on the command line,
+    ``scenario`` in the web API)."""
     if isinstance(exc, ParameterError):
         return [f"error: {exc.spelled(flag)}"]
+    if source is not None and isinstance(exc, InputError):
+        return exc.lines_naming(source)
     return exc.lines()
 
 

@@ -42,7 +42,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..scenario import models
-from ..scenario.errors import InputError, ScenarioError
+from ..scenario.errors import InputErrors, ScenarioError
 from ..scenario.models import Entity, Holder, Holding, Scenario, make_class
 from . import _messages as M
 from .decimals import fraction_text
@@ -1075,8 +1075,8 @@ def from_captable(cap: Any, source: str) -> OcfImport:
     try:
         return _Importer(cap, source).run()
     except ScenarioError as exc:
-        detail = "; ".join(f"{p.path}: {p.message}" if p.path else p.message for p in exc.problems)
-        raise InputError(M.NOT_A_SCENARIO.format(path=source, detail=detail)) from None
+        details = [f"{p.path}: {p.message}" if p.path else p.message for p in exc.problems]
+        raise InputErrors([M.NOT_A_SCENARIO.format(path=source, detail=d) for d in details]) from None
     except ValidationError as exc:
-        detail = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors(include_url=False))
-        raise InputError(M.NOT_A_SCENARIO.format(path=source, detail=detail)) from None
+        raise InputErrors([M.NOT_A_SCENARIO.format(path=source, detail=str(e["msg"]).removeprefix("Value error, "))
+                           for e in exc.errors(include_url=False)]) from None

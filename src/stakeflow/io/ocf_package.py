@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
+import re
 import tempfile
 import zipfile
 import zlib
@@ -26,7 +28,9 @@ from pyocf.files.ocfmanifestfile import OCFManifestFile
 from pyocf.objects.issuer import Issuer
 from pyocf.types.file import File
 
-from ..scenario.errors import InputError
+from ..scenario._yaml import line_of, read_tree
+from ..scenario.errors import InputError, InputErrors, path_str
+from ..scenario.numbers import NumberError, parse_number
 from . import _messages as M
 from .atomic import atomic_path
 
@@ -130,7 +134,9 @@ def _load(manifest: Path, shown: Path) -> Captable:
         raise InputError(M.NOT_MANIFEST.format(path=where, found=found))
     if doc.get("ocf_version") != OCF_VERSION:
         raise InputError(M.OCF_VERSION.format(path=where, found=doc.get("ocf_version")))
-    for key, _cls in FILEMAP:
+    problems = _located_problems(OCFManifestFile, doc, manifest.read_text(encoding="utf-8"), str(where), {})
+    seen: dict[tuple[str, str], tuple[str, str, int | None]] = {}
+    for key, cls in FILEMAP:
         for entry in doc.get(f"{key}_files") or ():
             name = entry.get("filepath") if isinstance(entry, dict) else None
             if not isinstance(name, str):
@@ -139,17 +145,144 @@ def _load(manifest: Path, shown: Path) -> Captable:
             if not part.is_file():
                 raise InputError(M.MISSING_FILE.format(path=shown, name=name))
             try:
-                json.loads(part.read_text(encoding="utf-8"))
+                text = part.read_text(encoding="utf-8")
+                data = json.loads(text)
             except UnicodeDecodeError:
                 raise InputError(M.NOT_TEXT.format(path=shown)) from None
             except ValueError as exc:
                 raise InputError(M.NOT_JSON.format(path=f"{shown}: {name}", detail=exc)) from None
+            shown_part = str(where.parent / Path(name)) if where.suffix.lower() == ".json" else f"{shown}/{Path(name)}"
+            problems += _located_problems(cls, data, text, shown_part, seen, key)
+    if problems:
+        raise InputErrors(problems)
     try:
         return Captable.load(manifest)
     except ValidationError as exc:
         raise InputError(M.INVALID_OCF.format(path=shown, model=exc.title, detail=_first_errors(exc))) from None
     except (OSError, ValueError, TypeError, KeyError) as exc:
         raise InputError(M.INVALID_OCF.format(path=shown, model="package", detail=exc)) from None
+
+
+def _located_problems(model: type[BaseModel], data: Any, text: str, shown: str,
+                      seen: dict[tuple[str, str], tuple[str, str, int | None]], key: str = "") -> list[str]:
+    """Every problem of one file of the package, each on its own line, located in that file: its
+    line, the JSON path (``items[3].seniority``) and the id of the object it is in. Checked here:
+    pyocf's schema, ids given twice among the objects of one kind, and numbers outside the range
+    of the scenario format (SPEC §1)."""
+    _, lines, _ = read_tree(text)
+    out: list[tuple[int, str]] = []
+
+    def report(loc: tuple[Any, ...], message: str) -> None:
+        line = line_of(lines, loc)
+        where = path_str(loc) or "(the file)"
+        if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
+            obj = _item(data, loc[1])
+            if isinstance(obj, dict) and isinstance(obj.get("id"), str):
+                where = M.OCF_OBJECT.format(path=where, id=obj["id"])
+        out.append((line or 0, M.OCF_PROBLEM.format(file=shown, line=line or 1, where=where, message=message)))
+
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        by_loc: dict[tuple[Any, ...], list[str]] = {}
+        for err in exc.errors(include_url=False):
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            msgs = by_loc.setdefault(_json_loc(data, err["loc"]), [])
+            if msg not in msgs:
+                msgs.append(msg)  # the members of a union each say why they do not fit: one line
+        for loc, msgs in by_loc.items():
+            report(loc, "; ".join(msgs))
+    except (TypeError, ValueError):
+        # pyocf's own types can fail outside pydantic's checks (a mapping where a date goes):
+        # find the object and the field by validating them one at a time.
+        for loc in _unreadable(model, data):
+            report(loc, M.OCF_UNREADABLE)
+    items = data.get("items") if isinstance(data, dict) else None
+    for i, obj in enumerate(items if isinstance(items, list) else []):
+        if not isinstance(obj, dict):
+            continue
+        oid = obj.get("id")
+        if isinstance(oid, str):
+            kind = (key, str(obj.get("object_type", "")) if key == "transactions" else "")
+            if (kind[0], oid) in seen:
+                other_file, other, other_line = seen[(kind[0], oid)]
+                where = other if other_file == shown else f"{other_file}: {other}"
+                report(("items", i, "id"), M.OCF_DUPLICATE.format(id=oid, other=where, line=other_line))
+            else:
+                seen[(kind[0], oid)] = (shown, f"items[{i}]", line_of(lines, ("items", i)))
+        for loc, value in _numbers(obj, ("items", i)):
+            try:
+                parse_number(value)
+            except NumberError as exc:
+                report(loc, M.OCF_NUMBER.format(detail=exc))
+    return [line for _, line in sorted(out, key=lambda p: p[0])]
+
+
+def _unreadable(model: type[BaseModel], data: Any) -> list[tuple[Any, ...]]:
+    """Where pyocf fails with an error of its own: each object that fails alone, and in it each
+    field without which it no longer does."""
+
+    def fails(items: list[Any]) -> bool:
+        try:
+            model.model_validate({**data, "items": items})
+        except ValidationError:
+            return False
+        except (TypeError, ValueError):
+            return True
+        return False
+
+    items = data.get("items") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return [()]
+    out: list[tuple[Any, ...]] = []
+    for i, obj in enumerate(items):
+        if not fails([obj]):
+            continue
+        keys = [k for k in obj if not fails([{kk: v for kk, v in obj.items() if kk != k}])] if isinstance(obj, dict) \
+            else []
+        out += [("items", i, k) for k in keys] or [("items", i)]
+    return out or [()]
+
+
+def _item(data: Any, i: int) -> Any:
+    items = data.get("items") if isinstance(data, dict) else None
+    return items[i] if isinstance(items, list) and i < len(items) else None
+
+
+def _json_loc(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """pydantic's location as a path in the JSON document: the parts naming union members and
+    model types (which are not keys of the document) left out."""
+    out: list[Any] = []
+    node = data
+    for part in loc:
+        if isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            out.append(part)
+        elif isinstance(node, dict) and isinstance(part, str) and part in node:
+            node = node[part]
+            out.append(part)
+        elif isinstance(node, dict) and isinstance(part, str) and not (
+            "[" in part or "-" in part or part[:1].isupper()
+        ):
+            out.append(part)  # a missing key: named, though the document does not have it
+            node = None
+    return tuple(out)
+
+
+_DIGITS = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")
+
+
+def _numbers(node: Any, loc: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """The numeric strings of an object (OCF writes numbers as strings), ids left aside."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if not (isinstance(k, str) and (k == "id" or k.endswith(("_id", "_ids")))):
+                yield from _numbers(v, (*loc, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _numbers(v, (*loc, i))
+    elif isinstance(node, str) and _DIGITS.match(node):
+        yield loc, node
 
 
 def _first_errors(exc: ValidationError, most: int = 3) -> str:
@@ -214,6 +347,11 @@ def package_files(cap: Captable, issuer: Issuer, as_of: dt.date, comments: list[
 
 def write_package(path: str | Path, files: dict[str, bytes]) -> None:
     """Write the package as a zip at ``path`` (atomically: whole or not at all)."""
-    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    # Zipped in memory, then written: a zip file left open by a failed write (a full disk) would
+    # fail again when collected and print a traceback of its own.
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for name in [MANIFEST, *(n for n in files if n != MANIFEST)]:
             zf.writestr(name, files[name])
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(buf.getvalue())

@@ -49,12 +49,14 @@ def waterfall_tables(results: Sequence[WaterfallResult]) -> tuple[Sheets, Format
         classes.insert(0, "exit_value", float(r.exit_value))
     else:
         labels = [_label(r.exit_value) for r in results]
-        pay = pd.DataFrame({"holder": list(first.holders), "name": names})
-        shares = pay.copy()
+        # Every column first, then one frame: a frame grown a column at a time costs the square of
+        # the number of exits (and pandas warns that it is fragmented).
+        pay_cols: dict[str, list[Any]] = {"holder": list(first.holders), "name": names}
+        share_cols: dict[str, list[Any]] = {"holder": list(first.holders), "name": names}
         for lab, r in zip(labels, results, strict=True):
-            pay[lab] = [float(r.holders[k]) for k in first.holders]
-            shares[lab] = [float(r.holders[k] / r.exit_value) if r.exit_value else 0.0 for k in first.holders]
-        sheets = {"payouts": pay, "shares": shares}
+            pay_cols[lab] = [float(r.holders[k]) for k in first.holders]
+            share_cols[lab] = [float(r.holders[k] / r.exit_value) if r.exit_value else 0.0 for k in first.holders]
+        sheets = {"payouts": pd.DataFrame(pay_cols), "shares": pd.DataFrame(share_cols)}
         formats = {"payouts": dict.fromkeys(labels, "money"), "shares": dict.fromkeys(labels, "percent")}
         parts = []
         for r in results:

@@ -7,6 +7,7 @@ of every key and item so that errors can name it.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -40,8 +41,41 @@ def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
     return str(node.value)
 
 
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CComposer(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+        """libyaml's parser and composer with PyYAML's resolver: the same tags on the same nodes."""
+
 _Constructor.add_constructor("tag:yaml.org,2002:float", _construct_float)
 _Constructor.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
+"""Whether documents are composed by libyaml (C, about ten times faster on large files) rather
+than by PyYAML's own Python parser; both give the same nodes, and the same errors (below)."""
+
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The document's node tree. libyaml composes it when it can; a document it rejects, or one
+    with a character PyYAML does not accept, is composed again by PyYAML, whose error (with its
+    wording and line) is the one reported: the C parser only ever makes reading faster."""
+    # libyaml skips a byte order mark anywhere; PyYAML only at the start (elsewhere it is text).
+    if LIBYAML and not _NON_PRINTABLE.search(text) and "\ufeff" not in text[1:]:
+        try:
+            c_loader = _CComposer(text)
+            try:
+                return c_loader.get_single_node()  # type: ignore[no-any-return]
+            finally:
+                c_loader.dispose()
+        except (yaml.YAMLError, RecursionError):
+            pass  # the Python parser below gives the error, as it would without libyaml
+    loader = _Constructor(text)
+    try:
+        return loader.get_single_node()  # type: ignore[no-any-return]
+    finally:
+        loader.dispose()
 
 
 def read_tree(text: str) -> tuple[Any, dict[Loc, int], list[Problem]]:
@@ -49,13 +83,15 @@ def read_tree(text: str) -> tuple[Any, dict[Loc, int], list[Problem]]:
     lines: dict[Loc, int] = {}
     problems: list[Problem] = []
     try:
-        loader = _Constructor(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         return None, lines, [_parse_problem(exc)]
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow (a NUL, a control character): its line, on one line.
+        line = text.count("\n", 0, exc.position) + 1
+        char = exc.character
+        code = f"#x{char if isinstance(char, int) else ord(char):04x}"
+        return None, lines, [Problem("", E.BAD_CHARACTER.format(code=code), line)]
     except yaml.YAMLError as exc:
         return None, lines, [Problem("", f"not valid YAML or JSON: {exc}")]
     except RecursionError:
@@ -80,7 +116,16 @@ def read_tree(text: str) -> tuple[Any, dict[Loc, int], list[Problem]]:
                 return _walk_collection(n, loc)
             finally:
                 on_path.discard(id(n))
-        return _scalar(n)
+        return _text(_scalar(n), loc, n)
+
+    def _text(value: Any, loc: Loc, n: yaml.Node) -> Any:
+        # An escape such as "\ud800" makes half a surrogate pair: not a character, and no
+        # terminal, JSON, YAML or Excel writer can show it. Reported, then kept escaped.
+        if isinstance(value, str) and _SURROGATE.search(value):
+            code = _SURROGATE.search(value).group().encode("utf-8", "backslashreplace").decode()  # type: ignore[union-attr]
+            problems.append(Problem(path_str(loc), E.SURROGATE.format(code=code), n.start_mark.line + 1))
+            return value.encode("utf-8", "backslashreplace").decode()
+        return value
 
     def _walk_collection(n: yaml.MappingNode | yaml.SequenceNode, loc: Loc) -> Any:
         if isinstance(n, yaml.SequenceNode):
@@ -95,6 +140,7 @@ def read_tree(text: str) -> tuple[Any, dict[Loc, int], list[Problem]]:
             if not isinstance(key, str):
                 # Keys are names and ids: `on:` or `1:` mean the text, not a boolean or a number.
                 key = str(k.value) if isinstance(k, yaml.ScalarNode) else "?"
+            key = _text(key, (*loc, key.encode("utf-8", "backslashreplace").decode()), k)
             if key in out and key not in inherited:
                 problems.append(Problem(path_str((*loc, key)), f"duplicate key {key!r}", k.start_mark.line + 1))
             inherited.discard(key)
@@ -129,6 +175,8 @@ def read_tree(text: str) -> tuple[Any, dict[Loc, int], list[Problem]]:
         return None, {}, [Problem("", E.TOO_DEEP)]
     return tree, lines, problems
 
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 MAX_VALUES = 1_000_000
 """Most values a document may expand to; aliases repeated within aliases could otherwise

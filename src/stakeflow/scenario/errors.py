@@ -7,6 +7,7 @@ carries every independent problem of one file, so a user fixes them in one go.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -72,9 +73,14 @@ EMPTY_FILE = "the file is empty; a scenario starts with 'stakeflow: 1'"
 TOO_DEEP = "not valid as a scenario: the document is nested too deeply"
 SELF_REFERENCE = "not valid as a scenario: an alias (*name) refers to a value that contains it"
 TOO_LARGE = "not valid as a scenario: the document expands to more than {most} values (aliases repeated)"
+SURROGATE = (
+    "not text: {code} is half of a UTF-16 surrogate pair, not a character; write the character itself "
+    "(or its pair, e.g. \"\\ud83d\\ude00\")"
+)
+BAD_CHARACTER = "not valid YAML or JSON: unacceptable character {code}: special characters are not allowed"
 OUT_OF_RANGE = "{text!r} is out of range: numbers must lie between 1e-{digits} and 1e{digits} in size"
 PARSE = "{detail}"
-EXIT_VALUE = "exit value {value!r}: {detail}"
+EXIT_VALUE = "{label} {value!r}: {detail}"
 NO_ROOT = "no entity with classes or a distribution to distribute"
 SEVERAL_ROOTS = "several root entities ({ids}); choose one with --entity"
 NOT_DISTRIBUTING = "entity {id!r} has no classes or distribution (valid: {known})"
@@ -130,7 +136,7 @@ class Problem:
         if self.line is not None:
             where += f":{self.line}"
         loc = f" {self.path}:" if self.path else ""
-        return f"error: {where}:{loc} {self.message}"
+        return one_line(f"error: {where}:{loc} {self.message}")
 
 
 class StakeflowError(Exception):
@@ -154,6 +160,42 @@ class ScenarioError(StakeflowError):
 
 class InputError(StakeflowError):
     """Bad input that is not part of a scenario file (an exit value, an option)."""
+
+    about_the_file = False
+    """Whether the problem lies in the scenario the command read: the command line then names the
+    file in the message."""
+
+    def lines_naming(self, source: str) -> list[str]:
+        """The error lines, each naming ``source`` (the file the command read, ``scenario`` in
+        the web API) where the problem lies in it; a line that names it already, or names an
+        option (``error: --paths ...``), is left as it is."""
+        if not self.about_the_file:
+            return self.lines()
+        return [line if source in line or not line.startswith("error: ") or line.startswith("error: --")
+                else f"error: {source}: {line.removeprefix('error: ')}" for line in self.lines()]
+
+
+class InputErrors(InputError):
+    """Several problems found together, each reported on its own line (``error: ...``)."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = [one_line(p) for p in problems]
+        super().__init__("; ".join(self.problems))
+
+    def lines(self) -> list[str]:
+        return [f"error: {p}" for p in self.problems]
+
+
+class StructureError(InputError):
+    """A problem of a valid scenario, found when it is used (no entity to distribute, proceeds it
+    cannot absorb, no distribution date): the command line names the file."""
+
+    about_the_file = True
+
+
+def one_line(text: str) -> str:
+    """A message on one line (SPEC §8: one line per problem), whatever a library wrote into it."""
+    return re.sub(r"\s*[\r\n]+\s*", " ", text.strip())
 
 
 def join_ids(ids: Iterable[str]) -> str:

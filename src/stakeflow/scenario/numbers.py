@@ -46,6 +46,11 @@ def parse_number(value: object) -> Fraction:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, int):
+        if abs(value) > _LARGEST_INT:
+            # Python spells out integers of up to 4,300 digits; a longer one is named by its size.
+            text = str(value) if value.bit_length() < 14_000 else "an integer of over 4,000 digits"
+            shown = text if len(text) <= 40 else f"{text[:16]}...{text[-8:]}"
+            raise NumberError(OUT_OF_RANGE.format(text=shown, digits=MAX_DIGITS))
         return Fraction(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
@@ -77,21 +82,31 @@ def _parse_text(text: str) -> Fraction:
             f"{text!r} is not a number (write e.g. 2500000, 2_500_000, 2.5M, 13B, 49% or 3x)"
         )
     try:
-        return _exact_decimal(Decimal(s), text) * scale
+        return _exact_decimal(Decimal(s), text, scale)
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only valid decimals
         raise NumberError(f"{text!r} is not a number") from exc
 
 
-MAX_DIGITS = 1000
-"""Numbers are read within 10^±MAX_DIGITS: beyond any amount and any float, and it keeps a
-mistyped exponent such as ``1e999999999`` from asking for a billion-digit integer."""
+MAX_DIGITS = 30
+"""Every number is read within 10^±MAX_DIGITS in size (or is zero): far beyond any amount, share
+count or price (a million times the world's yearly output in any currency), and small enough
+that products of several such numbers stay within floating point (10^308), so the vectorised
+paths (payoff curves, OPM, Monte Carlo, JSON) never overflow where the exact engine does not.
+It also keeps a mistyped exponent such as ``1e999999999`` from asking for a billion-digit
+integer, and a 5,000-digit integer from an imported file from reaching the engine."""
+
+_LARGEST = Decimal(10) ** MAX_DIGITS
+_SMALLEST = Decimal(10) ** -MAX_DIGITS
+_LARGEST_INT = 10**MAX_DIGITS
 
 
-def _exact_decimal(d: Decimal, text: str) -> Fraction:
-    if d and abs(d.adjusted()) > MAX_DIGITS:
+def _exact_decimal(d: Decimal, text: str, scale: Fraction = Fraction(1)) -> Fraction:
+    # copy_abs, unlike abs(), does not round to the context, which a huge exponent would overflow.
+    size = d.copy_abs()
+    if size and (abs(size.adjusted()) > 2 * MAX_DIGITS or not _SMALLEST <= Fraction(size) * scale <= _LARGEST):
         shown = text if len(text) <= 40 else f"{text[:16]}...{text[-8:]}"
         raise NumberError(OUT_OF_RANGE.format(text=shown, digits=MAX_DIGITS))
-    return Fraction(d)
+    return Fraction(d) * scale
 
 
 def format_amount(x: Fraction | float, decimals: int = 2) -> str:

@@ -20,6 +20,7 @@ DLOM_VOLATILITY = Param("dlom_volatility", "S")
 DLOM_TERM = Param("dlom_term")
 PATHS_PARAM = Param("paths")
 SEED_PARAM = Param("seed")
+MAX_PATHS_PARAM = Param("max_paths")
 CHUNK_SIZE = Param("chunk_size")
 WORKERS_PARAM = Param("workers", "W")
 SCHEDULER = Param("scheduler", "ADDRESS")
@@ -34,6 +35,14 @@ NEGATIVE = "{name} must not be negative, got {value}"
 VOLATILITY_TOO_HIGH = (
     "volatility {value} means {percent:,.0f}% a year; write a fraction or a percentage, e.g. 0.6 or 60%"
 )
+SPREAD_TOO_WIDE = (
+    "{name} {vol:.4g} over {years:.4g} years is a log-spread σ√T of {spread:.3g}; at most {most:g} "
+    "(the law's mean would be e^(σ²T/2) times its median)"
+)
+DISCOUNT_OUT_OF_RANGE = (
+    "a discount rate of {rate:.6g} over {years:.4g} years makes a discount factor beyond floating point"
+)
+TOO_HIGH = "{name} {value!r}: at most {most}"
 RATE_TOO_LOW = "{name} must be above -100%, got {value}"
 NEEDS = "{m} {method} needs {what}"
 NEEDS_EITHER = "{m} {method} needs {what} (or {other})"
@@ -53,6 +62,10 @@ PRICE_UNATTAINABLE = (
 WORTHLESS_CLASS = "class {cls!r} receives nothing at any proceeds, so no equity value gives it a price"
 UNKNOWN_DLOM = "unknown discount for lack of marketability {name!r} (valid: finnerty, put)"
 DLOM_NEEDS_VOLATILITY = "{dlom} {name} needs {volatility} with this distribution"
+TOO_MANY_PATHS = (
+    "{paths:bare} {value}: {count:,} paths is more than {max_paths:bare} ({most:,}); give {max_paths:bare} {count} "
+    "to run that many"
+)
 PATHS = "{name:bare} must be a positive whole number, got {value}"
 CHUNK = "{name:bare} must be a positive whole number, got {value}"
 WORKERS = "{name:bare} must be a positive whole number, got {value}"

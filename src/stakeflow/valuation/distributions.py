@@ -32,6 +32,7 @@ from ..scenario.numbers import NumberError, parse_number
 from . import _messages as M
 from ._files import load_model, read_text
 from .black_scholes import FloatArray
+from .parameters import MAX_VOLATILITY, spread
 from .streams import BLOCK
 
 
@@ -238,6 +239,9 @@ class LognormalLaw(BaseModel):
             v = getattr(self, name)
             if v is not None and v <= 0:
                 raise ValueError(M.NOT_POSITIVE.format(name=name, value=float(v)))
+        if self.volatility > MAX_VOLATILITY:
+            raise ValueError(M.VOLATILITY_TOO_HIGH.format(value=f"{float(self.volatility):g}",
+                                                          percent=100 * float(self.volatility)))
         return self
 
 
@@ -300,6 +304,10 @@ def read_distribution(path: str | Path, term: float) -> Distribution | Sample:
     spec = load_model(model, text, str(p))
     if isinstance(spec, LognormalLaw):
         vol = float(spec.volatility)
+        try:
+            spread(vol, term)
+        except InputError as exc:
+            raise ScenarioError([Problem("volatility", str(exc), line_of(lines, ("volatility",)))], str(p)) from None
         median = float(spec.median) if spec.median is not None else float(spec.mean or 0) * math.exp(
             -0.5 * vol * vol * term)
         return Lognormal(median, vol, term)

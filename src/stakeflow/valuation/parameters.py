@@ -37,6 +37,13 @@ DEFAULT_WORKERS = 1
 MAX_VOLATILITY = 10.0
 """A volatility above 1000% a year is taken for a percentage written without its ``%``."""
 
+MAX_TERM = 100.0
+"""Years to a liquidity event: beyond a century, e^{±rT} and the lognormal spread leave floating
+point (``--term 1e6`` would overflow), and no valuation looks that far."""
+
+MAX_RATE = 1.0
+"""A rate above 100% a year, over the longest term, would carry e^{rT} past floating point."""
+
 
 def number(value: Spelled, name: str) -> float:
     """``value`` in any spelling of SPEC §1 (``60%``, ``2.5M``, ``0.04``) as a float."""
@@ -74,8 +81,11 @@ def volatility(value: Spelled, name: str = "volatility") -> float:
 
 
 def term(value: Spelled, name: str = "term") -> float:
-    """Years T > 0 to the liquidity event."""
-    return positive(value, name)
+    """Years T > 0 to the liquidity event, at most a century."""
+    x = positive(value, name)
+    if x > MAX_TERM:
+        raise InputError(M.TOO_HIGH.format(name=name, value=value, most=f"{MAX_TERM:g} years"))
+    return x
 
 
 def rate(value: Spelled, name: str = "rate") -> float:
@@ -83,6 +93,8 @@ def rate(value: Spelled, name: str = "rate") -> float:
     x = number(value, name)
     if x <= -1:
         raise InputError(M.RATE_TOO_LOW.format(name=name, value=value))
+    if x > MAX_RATE:
+        raise InputError(M.TOO_HIGH.format(name=name, value=value, most="100% a year"))
     return x
 
 
@@ -96,6 +108,33 @@ def whole(value: Spelled, message: str, minimum: int, name: Param, **fields: Any
     if x.denominator != 1 or x < minimum:
         raise ParameterError(message, name=name, value=value, **fields)
     return int(x)
+
+
+MAX_SPREAD = 20.0
+"""Largest log-spread σ√T of a lognormal law: its mean is e^{σ²T/2} times its median, which
+beyond this leaves any meaning (and, soon after, floating point)."""
+
+
+def spread(vol: float, years: float, name: str = "volatility") -> None:
+    """Check that a lognormal law's log-spread σ√T is at most :data:`MAX_SPREAD`."""
+    if vol * math.sqrt(years) > MAX_SPREAD:
+        raise InputError(M.SPREAD_TOO_WIDE.format(name=name, vol=vol, years=years, spread=vol * math.sqrt(years),
+                                                  most=MAX_SPREAD))
+
+
+MAX_PATHS = 100_000_000
+"""Most Monte Carlo paths a run takes unless told otherwise (a few minutes on one core); a
+mistyped ``--paths 1e12`` would run for days."""
+
+
+def paths_within(value: Spelled, most: Spelled = MAX_PATHS) -> int:
+    """The number of paths asked for, checked against the bound ``most`` (``max_paths``)."""
+    bound = whole(most, M.PATHS, 1, M.MAX_PATHS_PARAM)
+    n = whole(value, M.PATHS, 1, M.PATHS_PARAM)
+    if n > bound:
+        raise ParameterError(M.TOO_MANY_PATHS, paths=M.PATHS_PARAM, max_paths=M.MAX_PATHS_PARAM, value=value, count=n,
+                             most=bound)
+    return n
 
 
 @dataclass(frozen=True)
@@ -163,6 +202,6 @@ class MonteCarloSettings:
         return cls(n, k, chunk, w, scheduler, bool(antithetic))
 
 
-__all__ = ["DEFAULT_CHUNK", "DEFAULT_PATHS", "DEFAULT_SEED", "DEFAULT_WORKERS", "MarketInputs", "MonteCarloSettings",
-           "Spelled", "nonnegative", "number", "positive", "rate", "term", "volatility",
-           "whole"]
+__all__ = ["DEFAULT_CHUNK", "DEFAULT_PATHS", "DEFAULT_SEED", "DEFAULT_WORKERS", "MAX_PATHS", "MAX_RATE", "MAX_SPREAD",
+           "MAX_TERM", "MAX_VOLATILITY", "MarketInputs", "MonteCarloSettings", "Spelled", "nonnegative", "number",
+           "paths_within", "positive", "rate", "spread", "term", "volatility", "whole"]

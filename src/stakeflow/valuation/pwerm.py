@@ -28,12 +28,13 @@ import math
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from ..engine import waterfall
 from ..engine.result import EquityFlow
+from ..scenario.errors import InputError
 from ..scenario.models import Scenario
 from ..scenario.numbers import NumberError, parse_number
 from . import _messages as M
@@ -56,6 +57,11 @@ def _exact(value: Any) -> Any:
         raise ValueError(str(exc)) from None
 
 
+def _exit_kind(value: Any) -> str:
+    # An amount or a law, told apart by its shape: a mistake in one is not reported as the other.
+    return "[law]" if isinstance(value, dict | LognormalLaw) else "[amount]"
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -74,7 +80,9 @@ class PwermScenario(_Strict):
     name: str
     probability: Fraction
     method: Literal["exit", "opm"] = "exit"
-    exit_value: Fraction | LognormalExit | None = None
+    # The tags hold "[", so that located errors leave them out of the field path (_files.py).
+    exit_value: Annotated[Annotated[Fraction, Tag("[amount]")] | Annotated[LognormalExit, Tag("[law]")],
+                          Discriminator(_exit_kind)] | None = None
     years: Fraction | None = None
     discount_rate: Fraction | None = None
     equity_value: Fraction | None = None
@@ -115,7 +123,22 @@ class PwermScenario(_Strict):
                 raise ValueError(M.RATE_TOO_LOW.format(name=key, value=float(v)))
         if isinstance(self.exit_value, LognormalExit) and not (self.years and self.years > 0):
             raise ValueError(M.LOGNORMAL_NEEDS_YEARS)
+        self._in_range()
         return self
+
+    def _in_range(self) -> None:
+        """The ranges of valuation inputs (parameters.py): a century at most, rates up to 100%."""
+        try:
+            if self.method == "opm":
+                P.volatility(_show(self.volatility or Fraction(0)))
+                P.term(_show(self.term or Fraction(0)))
+                P.rate(_show(self.rate or Fraction(0)))
+            elif self.years:
+                P.term(_show(self.years), "years")
+                if isinstance(self.exit_value, LognormalExit):
+                    P.spread(float(self.exit_value.volatility), float(self.years or 0), "exit_value.volatility")
+        except InputError as exc:
+            raise ValueError(str(exc)) from None
 
 
 class PwermScenarios(_Strict):
@@ -129,6 +152,12 @@ class PwermScenarios(_Strict):
         total = sum((s.probability for s in self.scenarios), Fraction(0))
         if total != 1:
             raise ValueError(M.SCENARIOS_PROBABILITY_SUM.format(total=_show(total)))
+        for s in self.scenarios:
+            if s.discount_rate is not None and s.years is not None:
+                d, t = float(s.discount_rate), float(s.years)
+                log_factor = -d * t if self.compounding == "continuous" else -t * math.log1p(d)
+                if log_factor > 700:
+                    raise ValueError(f"scenario {s.name!r}: " + M.DISCOUNT_OUT_OF_RANGE.format(rate=d, years=t))
         names = [s.name for s in self.scenarios]
         for n in names:
             if names.count(n) > 1:

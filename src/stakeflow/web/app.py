@@ -94,7 +94,7 @@ def create_app(database: str = "sqlite://", seed_examples: bool = True, *, host:
 
     @app.exception_handler(StakeflowError)
     async def _user_error(_: Request, exc: StakeflowError) -> JSONResponse:
-        return JSONResponse({"errors": error_lines(exc)}, status_code=422)
+        return JSONResponse({"errors": error_lines(exc, "scenario")}, status_code=422)
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:

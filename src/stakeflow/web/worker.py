@@ -70,7 +70,7 @@ def _run_one(conn: Connection, name: str, kwargs: dict[str, Any], with_progress:
                 return
         conn.send(("ok", doc))
     except StakeflowError as exc:
-        conn.send(("errors", (422, error_lines(exc))))
+        conn.send(("errors", (422, error_lines(exc, "scenario"))))
     except JobError as exc:
         conn.send(("errors", (exc.status, exc.lines)))
     except OverflowError:
