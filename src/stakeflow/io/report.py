@@ -432,6 +432,8 @@ def first_paragraph(r: Restructuring) -> str:
                 continue
             if b.lever.key == "caps":
                 said.append(f"that every profit cap was about {b.value:.0f} times as large as reported")
+            elif b.lever.key == "cap_growth":
+                said.append(f"that every profit cap grew about {b.value:.0%} a year from the year of the change")
             elif b.lever.key == "value":
                 said.append(f"that the conversion made the company about {b.value:.1f} times as valuable")
             elif b.lever.key == "static":
