@@ -71,9 +71,9 @@ def block_profile() -> None:
     import numpy as np
 
     import stakeflow as sf
+    from stakeflow.valuation.blocks import CurvePayouts, Workspace, block_moments
     from stakeflow.valuation.curves import pricing_curve
     from stakeflow.valuation.distributions import RiskNeutralLognormal
-    from stakeflow.valuation.montecarlo import CurvePayouts, Workspace, block_moments
     from stakeflow.valuation.streams import BLOCK, block_generator
 
     pc = pricing_curve(sf.load(FILE))

@@ -27,12 +27,13 @@ import numpy as np
 
 import stakeflow as sf
 from stakeflow.analysis.breakeven import breakeven
-from stakeflow.analysis.projection import Block, distribution_dates, simulate, structure_payouts
+from stakeflow.analysis.projection import distribution_dates, simulate, structure_payouts
 from stakeflow.analysis.restructuring import analyze_plan, flagship_plan
 from stakeflow.analysis.values import joint_values
 from stakeflow.engine import waterfall
 from stakeflow.payoff.dated import DatedPayouts
 from stakeflow.scenario.fields import replace
+from stakeflow.valuation.streams import Block
 
 DATA = Path(sf.__file__).parent / "data" / "openai"
 

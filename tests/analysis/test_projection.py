@@ -18,9 +18,11 @@ from hypothesis import strategies as st
 from restructuring_cases import ROOT, capped, equity
 
 import stakeflow as sf
-from stakeflow.analysis.projection import Block, revenue_paths, simulate, structure_payouts
+from stakeflow.analysis.projection import simulate, structure_payouts
 from stakeflow.analysis.values import joint_values, value_parties
 from stakeflow.engine import waterfall
+from stakeflow.valuation.revenue import revenue_paths
+from stakeflow.valuation.streams import Block
 
 F = Fraction
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from stakeflow import load
-from stakeflow.analysis.projection import Block, projection_of, simulate
+from stakeflow.analysis.projection import projection_of, simulate
 from stakeflow.analysis.projection_bands import projection_bands
 from stakeflow.analysis.restructuring import flagship_plan, read_plan
+from stakeflow.valuation.streams import Block
 
 
 def test_bands_are_percentiles_of_the_runs_first_paths() -> None:

@@ -177,7 +177,8 @@ def test_the_transfers_add_up_to_the_change_in_equity_and_contracts(small_run) -
     # projection directly: the revenue share's payments on the same paths, discounted, averaged.
     import numpy as np
 
-    from stakeflow.analysis.projection import Block, simulate
+    from stakeflow.analysis.projection import simulate
+    from stakeflow.valuation.streams import Block
 
     cv = small_run.contracts_value()
     assert cv["transfers_total"] == pytest.approx(cv["equity_change"] + cv["change"], rel=1e-9)

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import stakeflow as sf
 from stakeflow import Scenario
-from stakeflow.analysis.projection import Block, distribution_dates, projection_payouts, simulate, structure_payouts
+from stakeflow.analysis.projection import distribution_dates, projection_payouts, simulate, structure_payouts
 from stakeflow.analysis.values import joint_values
 from stakeflow.engine import resolve_entity, waterfall
 from stakeflow.payoff import PayoffCurve, payoff_curve
@@ -29,6 +29,7 @@ from stakeflow.payoff.dated import DatedPayouts, dated_terms_below
 from stakeflow.scenario.errors import InputError
 from stakeflow.scenario.fields import replace
 from stakeflow.scenario.models import Distribution
+from stakeflow.valuation.streams import Block
 
 ROOT = Path(__file__).resolve().parents[2]
 FUNDS = ROOT / "examples" / "funds"

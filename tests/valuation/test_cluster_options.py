@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import stakeflow as sf
+from stakeflow.io.flags import error_lines
 from stakeflow.scenario.errors import InputError
-from stakeflow.valuation import _messages as M
 from stakeflow.valuation.cluster import cluster, connect
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,10 +22,12 @@ MARKET = {"equity_value": "12M", "volatility": "60%", "term": 3, "rate": "4%"}
 def test_a_scheduler_and_local_workers_together_is_an_error() -> None:
     with pytest.raises(InputError) as err:
         sf.value(sf.load(SEED), "montecarlo", scheduler="tcp://127.0.0.1:1", workers=2, **MARKET)  # type: ignore[arg-type]
-    assert str(err.value) == M.SCHEDULER_AND_WORKERS
+    assert str(err.value) == "give scheduler or workers, not both (the scheduler's workers do the work)"
+    assert error_lines(err.value) == [
+        "error: give --scheduler ADDRESS or --workers W, not both (the scheduler's workers do the work)"]
     with pytest.raises(InputError) as err, cluster("tcp://127.0.0.1:1", 3):
         pass
-    assert str(err.value) == M.SCHEDULER_AND_WORKERS
+    assert str(err.value) == "give scheduler or workers, not both (the scheduler's workers do the work)"
 
 
 def test_one_worker_and_no_scheduler_runs_here() -> None:
@@ -38,7 +40,8 @@ def test_a_sample_file_is_read_here_not_on_a_cluster(tmp_path: Path) -> None:
     np.save(sample, np.linspace(1e6, 3e7, 1000))
     with pytest.raises(InputError) as err:
         sf.value(sf.load(SEED), "montecarlo", distribution=sample, term=3, rate="4%", scheduler="tcp://127.0.0.1:1")
-    assert str(err.value) == M.NOT_WITH.format(option="--scheduler", method="montecarlo with a sample file")
+    assert str(err.value) == "scheduler does not apply to method montecarlo with a sample file"
+    assert error_lines(err.value) == ["error: --scheduler does not apply to --method montecarlo with a sample file"]
 
 
 def test_an_unreachable_scheduler_says_where_and_how_long() -> None:
@@ -51,8 +54,9 @@ def test_an_unreachable_scheduler_says_where_and_how_long() -> None:
     assert str(err.value).startswith(f"cannot reach the Dask scheduler at {address} within 0.5 s: ")
     with pytest.raises(InputError) as err:
         connect("not an address", timeout=0.5)
-    assert str(err.value) == M.SCHEDULER_ADDRESS.format(address="not an address",
-                                                        detail="missing port number in address 'not an address'")
+    assert error_lines(err.value) == [
+        "error: --scheduler 'not an address': not a scheduler address (missing port number in address "
+        "'not an address'); write tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786"]
     with pytest.raises(InputError) as err:
         connect("tcp://127.0.0.1:port", timeout=0.5)
-    assert str(err.value).startswith("--scheduler 'tcp://127.0.0.1:port': not a scheduler address (")
+    assert str(err.value).startswith("scheduler 'tcp://127.0.0.1:port': not a scheduler address (")

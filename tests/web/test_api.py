@@ -234,13 +234,27 @@ def test_scenario_errors_are_the_command_lines(client: TestClient, tmp_path: Pat
     assert r.status_code == 422 and r.json()["errors"] == _cli_lines(["validate", str(path)], path)
 
 
-def test_value_errors_are_the_command_lines(client: TestClient, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("options", "flags"), [
+    ({}, []),
+    ({"method": "montecarlo", "equity_value": "250M", "paths": 0},
+     ["--method", "montecarlo", "--equity-value", "250M", "--paths", "0"]),
+    ({"method": "montecarlo", "equity_value": "250M", "seed": "-1"},
+     ["--method", "montecarlo", "--equity-value", "250M", "--seed", "-1"]),
+    ({"equity_value": "250M", "backsolve": "series_c", "price": "12"},
+     ["--equity-value", "250M", "--backsolve", "series_c", "--price", "12"]),
+    ({"price": "12"}, ["--price", "12"]),
+])
+def test_value_errors_are_the_command_lines(client: TestClient, tmp_path: Path, options: dict[str, object],
+                                            flags: list[str]) -> None:
+    # The library names parameters as the Python API does; the web answers with the command
+    # line's lines, flags and all (SPEC §11).
     path = tmp_path / "v.yaml"
     path.write_text(VENTURE)
-    r = client.post("/api/value", json={"scenario": VENTURE, "volatility": "60%", "term": 3, "rate": "4%"})
+    r = client.post("/api/value", json={"scenario": VENTURE, "volatility": "60%", "term": 3, "rate": "4%",
+                                        **options})
     assert r.status_code == 422
-    assert r.json()["errors"] == _cli_lines(["value", str(path), "--volatility", "60%", "--term", "3",
-                                             "--rate", "4%"], path)
+    lines = _cli_lines(["value", str(path), "--volatility", "60%", "--term", "3", "--rate", "4%", *flags], path)
+    assert r.json()["errors"] == lines and "--" in lines[0]
 
 
 @pytest.mark.parametrize("body", [

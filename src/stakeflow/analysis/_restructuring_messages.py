@@ -4,8 +4,7 @@ NO_PROJECTION = (
     "{name} has no 'projection' section: valuing parties over time needs one (revenue, margin, "
     "discount rate, horizon; see docs/restructuring.md)"
 )
-PATHS = "--paths must be a whole number of at least {least}, got {value}"
-SEED = "--seed must be a non-negative whole number, got {value}"
+PATHS = "{name:bare} must be a whole number of at least {least}, got {value}"
 DATED_YEARS = ("payouts on {dates} dates given {years} projected years and a terminal value: "
                "compile them for this projection")
 MAP_ITEM = "--map {item!r}: write old_id=new_id (e.g. --map openai_nonprofit=openai_foundation)"

@@ -1,4 +1,7 @@
-"""Messages about sweeps over a grid of assumptions, written once; tests match them."""
+"""Messages about sweeps over a grid of assumptions, written once; tests match them.
+
+Parameters (``{m}``, ``{what}``, ``{option}``) are named as :mod:`stakeflow.valuation.errors` says.
+"""
 
 NO_GRID = "a sweep needs at least one --grid NAME=SPEC (e.g. --grid volatility=30%:70%:5)"
 GRID_FORM = "--grid {item!r}: write NAME=LOW:HIGH:COUNT or NAME=V1,V2,... (e.g. volatility=30%:70%:5)"
@@ -13,8 +16,8 @@ GRID_NOTHING = (
 GRID_NOT_A_NUMBER = "--grid {name}: an axis moves one number, and this field is not one ({detail})"
 GRID_TOO_LARGE = "--grid: {count:,} points is more than {most:,} in one sweep; use fewer values or split the grid"
 METHOD = "--method {method!r}: a sweep values by opm or montecarlo"
-NEEDS = "--method {method} needs {flag} (or a --grid {name}=... axis)"
-NOT_WITH_OPM = "{option} does not apply to --method opm (it is for montecarlo)"
+NEEDS = "{m} {method} needs {what} (or a --grid {name}=... axis)"
+NOT_WITH_OPM = "{option:bare} does not apply to {m} opm (it is for montecarlo)"
 PLOT_AXES = (
     "--plot draws one axis (lines) or two (a heatmap), and this sweep has {count}: write the table with -o instead"
 )

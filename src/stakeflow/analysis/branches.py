@@ -31,7 +31,7 @@ from ..scenario.fields import raw
 from ..scenario.models import Amount, Scenario
 from . import _restructuring_messages as M
 from .solve import party_value_weights
-from .values import PathCache, joint_values
+from .values import COMPARE_PATHS, COMPARE_SEED, PathCache, joint_values
 
 
 class NoConversion(BaseModel):
@@ -118,8 +118,8 @@ def branches(
     spec: NoConversion,
     *,
     mapping: Mapping[str, str] | None = None,
-    paths: int = 20_000,
-    seed: int = 0,
+    paths: int = COMPARE_PATHS,
+    seed: int = COMPARE_SEED,
     cache: PathCache | None = None,
 ) -> Branches:
     """Value every party of ``after`` (and every unmapped party of ``before``) in the three

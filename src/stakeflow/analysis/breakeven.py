@@ -39,7 +39,7 @@ from ..scenario.numbers import short_amount
 from .projection import projection_of
 from .sensitivity import FairStake
 from .solve import CAPS, Bound, SolveResult, cap_paths, solve_scale, with_stake
-from .values import JointValues, PathCache
+from .values import COMPARE_PATHS, COMPARE_SEED, JointValues, PathCache
 
 XTOL = 1e-4
 Unit = Literal["factor", "rate", "amount"]
@@ -240,8 +240,8 @@ def breakeven(
     targets: Sequence[FairStake],
     *,
     mapping: Mapping[str, str] | None = None,
-    paths: int = 20_000,
-    seed: int = 0,
+    paths: int = COMPARE_PATHS,
+    seed: int = COMPARE_SEED,
     cache: PathCache | None = None,
     progress: Any = None,
 ) -> list[StakeBreakEven]:

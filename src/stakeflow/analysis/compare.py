@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..scenario.errors import InputError
 from ..scenario.models import Scenario
 from . import _restructuring_messages as M
-from .values import JointValues, PathCache, Progress, Valuation, joint_values, valuation
+from .values import COMPARE_PATHS, COMPARE_SEED, JointValues, PathCache, Progress, Valuation, joint_values, valuation
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -150,8 +150,8 @@ def compare(
     after: Scenario,
     mapping: Mapping[str, str] | None = None,
     *,
-    paths: int = 20_000,
-    seed: int = 0,
+    paths: int = COMPARE_PATHS,
+    seed: int = COMPARE_SEED,
     progress: Progress | None = None,
     cache: PathCache | None = None,
 ) -> Comparison:

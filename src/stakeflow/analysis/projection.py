@@ -23,14 +23,16 @@ A holder's present value on one path is
 ``Σ_t v_t (F(C_t) − F(C_{t−1})) + v_T (F(C_T + V_T) − F(C_T))`` with ``v_t = (1 + r)^−t``; a
 contract's payee adds ``Σ_t v_t · μ · K_t`` (``μ`` = 1 for a revenue share, the payee's margin
 for a payment).
+
+The random draws (revenue shocks, event uniforms) come from :mod:`stakeflow.valuation.streams`
+and the revenue model from :mod:`stakeflow.valuation.revenue`; this module holds what is about
+contracts and structures.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import zlib
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Protocol
 
 import numpy as np
@@ -40,7 +42,8 @@ from ..payoff.dated import DatedPayouts, dated_terms_below
 from ..scenario.errors import InputError
 from ..scenario.models import Scenario
 from ..scenario.projection import Projection, expand
-from ..valuation.streams import block_generator
+from ..valuation.revenue import revenue_paths
+from ..valuation.streams import Block
 from . import _restructuring_messages as M
 from .contracts import cash_flows
 
@@ -51,33 +54,6 @@ class Curve(Protocol):
     holders: list[str]
 
     def evaluate(self, values: np.ndarray) -> np.ndarray: ...
-
-
-@dataclass(frozen=True)
-class Block:
-    """One block of paths of a seeded run: its random streams depend only on ``(seed, index)``.
-
-    Revenue shocks come from the block's own stream (:func:`stakeflow.valuation.streams.block_generator`);
-    each event's draws from a stream keyed by the event's id, so adding an event or a contract
-    never changes the revenue paths, and two structures projected with the same seed see the
-    same paths (common random numbers).
-    """
-
-    seed: int
-    index: int
-    size: int
-    first: int
-    paths: int
-
-    def normals(self, years: int) -> np.ndarray:
-        """``(size, years)`` standard normals; year ``t``'s draws do not depend on the horizon."""
-        gen, _ = block_generator(self.seed, self.paths, self.index)
-        return gen.standard_normal((years, self.size)).T
-
-    def uniforms(self, key: str, years: int) -> np.ndarray:
-        """``(size, years)`` uniforms from the stream of ``key`` (an event id)."""
-        ss = np.random.SeedSequence(self.seed, spawn_key=(self.index, 1 + zlib.crc32(key.encode())))
-        return np.random.Generator(np.random.PCG64(ss)).random((years, self.size)).T
 
 
 def projection_of(sc: Scenario) -> Projection:
@@ -103,25 +79,6 @@ class Paths:
     def distributed(self) -> np.ndarray:
         """``(n, T)`` profits distributed each year: ``C_t − C_{t−1}``."""
         return np.diff(self.cumulative, axis=1)
-
-
-def revenue_paths(p: Projection, block: Block) -> np.ndarray:
-    """``(n, T)`` revenue: the lognormal growth model, or the given paths used in turn."""
-    horizon = p.horizon
-    given = p.revenue.given_paths
-    if given is not None:
-        table = np.array([[float(x) for x in path] for path in given], dtype=np.float64)
-        rows = (block.first + np.arange(block.size)) % len(given)
-        return table[rows]
-    zero = (Fraction(0),)
-    g = np.array([float(x) for x in expand(p.revenue.growth or zero, horizon)])
-    sigma = np.array([float(x) for x in expand(p.revenue.volatility or zero, horizon)])
-    drift = np.log1p(g) - 0.5 * sigma**2
-    if np.any(sigma > 0):
-        steps = drift[None, :] + sigma[None, :] * block.normals(horizon)
-    else:
-        steps = np.broadcast_to(drift[None, :], (block.size, horizon))
-    return float(p.revenue.initial or 0) * np.exp(np.cumsum(steps, axis=1))
 
 
 def event_years(p: Projection, block: Block, operating: np.ndarray) -> dict[str, np.ndarray]:
@@ -221,5 +178,5 @@ def present_values(sc: Scenario, paths: Paths, curve: Curve) -> tuple[list[tuple
     return labels, np.column_stack(cols) if cols else np.zeros((paths.cumulative.shape[0], 0))
 
 
-__all__ = ["Block", "Curve", "Paths", "distribution_dates", "event_years", "present_values", "projection_of",
-           "projection_payouts", "revenue_paths", "simulate", "structure_payouts"]
+__all__ = ["Curve", "Paths", "distribution_dates", "event_years", "present_values", "projection_of",
+           "projection_payouts", "simulate", "structure_payouts"]

@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 
 from ..scenario.models import Scenario
-from .projection import Block, simulate
+from ..valuation.streams import Block
+from .projection import simulate
 
 BAND_PATHS = 20_000
 """Paths the bands are drawn from (fewer when the analysis itself ran fewer)."""

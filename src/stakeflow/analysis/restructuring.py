@@ -117,14 +117,14 @@ class GovernanceRow(_PlanModel):
     source: str | None = None
 
 
-PATHS = 100_000
-"""Paths of a run when neither the plan nor the caller sets them."""
+RUN_PATHS = 100_000
+"""Paths of an analysis's valuations of both structures, unless its plan or the caller says."""
 SENSITIVITY_PATHS = 10_000
-"""Paths of each sensitivity point (at most the run's paths)."""
+"""Paths of each point of the sensitivity (at most the main run's)."""
 BREAKEVEN_PATHS = 20_000
-"""Paths of the break-even solves (at most the run's paths)."""
-SEED = 2025
-"""Seed of a run when neither the plan nor the caller sets it."""
+"""Paths of each break-even search (at most the main run's)."""
+RUN_SEED = 2025
+"""Seed of an analysis's random numbers, unless its plan or the caller says."""
 
 
 @dataclass(frozen=True)
@@ -139,9 +139,9 @@ class RunSizes:
     @classmethod
     def of(cls, paths: int | None = None, seed: int | None = None, *, base: RunSizes | None = None) -> RunSizes:
         """The sizes of a run: ``paths`` and ``seed`` when given, else ``base``'s (a plan's; default
-        :data:`PATHS`, :data:`SENSITIVITY_PATHS`, :data:`BREAKEVEN_PATHS`, :data:`SEED`); given
+        :data:`RUN_PATHS`, :data:`SENSITIVITY_PATHS`, :data:`BREAKEVEN_PATHS`, :data:`RUN_SEED`); given
         paths also bound the sensitivity's and the break-even's."""
-        b = base or cls(PATHS, SENSITIVITY_PATHS, BREAKEVEN_PATHS, SEED)
+        b = base or cls(RUN_PATHS, SENSITIVITY_PATHS, BREAKEVEN_PATHS, RUN_SEED)
         n = paths if paths is not None else b.paths
         return cls(paths=n, sensitivity_paths=min(b.sensitivity_paths, n) if paths is not None else b.sensitivity_paths,
                    breakeven_paths=min(b.breakeven_paths, n), seed=seed if seed is not None else b.seed)
@@ -159,10 +159,10 @@ class Plan(_PlanModel):
     valuations: list[Mark] = Field(default_factory=list)
     shifts: list[str | ShiftSpec] | None = None
     revenue_scales: list[float] = Field(default_factory=lambda: [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0])
-    paths: int = PATHS
+    paths: int = RUN_PATHS
     sensitivity_paths: int = SENSITIVITY_PATHS
     breakeven_paths: int = BREAKEVEN_PATHS
-    seed: int = SEED
+    seed: int = RUN_SEED
     notes: list[str] = Field(default_factory=list)
     no_conversion: NoConversion | None = None
     estimates: list[Estimate] = Field(default_factory=list)
@@ -522,9 +522,9 @@ def analyze(
     exit_values: Sequence[Fraction] | None = None,
     marks: Sequence[Mark] = (),
     shifts: Sequence[Shift] | None = None,
-    paths: int = PATHS,
+    paths: int = RUN_PATHS,
     sensitivity_paths: int = SENSITIVITY_PATHS,
-    seed: int = SEED,
+    seed: int = RUN_SEED,
     scales: Sequence[float] = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0),
     with_sensitivity: bool = True,
     client: Any = None,
@@ -647,6 +647,7 @@ def analyze_plan(path: str | Path, *, paths: int | None = None, seed: int | None
     )
 
 
-__all__ = ["DEFAULT_EXITS", "Assumption", "Estimate", "FairStakeResult", "GovernanceRow", "Mark", "Payouts", "Plan",
-           "Restructuring", "RunSizes", "StaticSplit", "analyze", "analyze_plan", "assumptions", "default_targets",
-           "fair_stake_targets", "flagship_plan", "payouts", "read_plan", "static_split"]
+__all__ = ["BREAKEVEN_PATHS", "DEFAULT_EXITS", "RUN_PATHS", "RUN_SEED", "SENSITIVITY_PATHS", "Assumption", "Estimate",
+           "FairStakeResult", "GovernanceRow", "Mark", "Payouts", "Plan", "Restructuring", "RunSizes", "StaticSplit",
+           "analyze", "analyze_plan", "assumptions", "default_targets", "fair_stake_targets", "flagship_plan",
+           "payouts", "read_plan", "static_split"]

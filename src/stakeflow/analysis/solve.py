@@ -44,7 +44,7 @@ from ..scenario.fields import FieldPathError, locate, raw, replace, replace_all
 from ..scenario.models import Scenario
 from ..scenario.numbers import short_amount
 from . import _restructuring_messages as M
-from .values import JointValues, PathCache, joint_values
+from .values import COMPARE_PATHS, COMPARE_SEED, JointValues, PathCache, joint_values
 
 Basis = Literal["total", "structure"]
 
@@ -433,8 +433,8 @@ def solve_field(
     basis: Basis = "total",
     move: Move = "after",
     no_root: NoRoot = "bound",
-    paths: int = 20_000,
-    seed: int = 0,
+    paths: int = COMPARE_PATHS,
+    seed: int = COMPARE_SEED,
     xtol: float = 1e-8,
     cache: PathCache | None = None,
     memo: dict[tuple[str, float], JointValues] | None = None,
@@ -466,8 +466,8 @@ def solve_scale(
     basis: Basis = "total",
     move: Move = "after",
     no_root: NoRoot = "bound",
-    paths: int = 20_000,
-    seed: int = 0,
+    paths: int = COMPARE_PATHS,
+    seed: int = COMPARE_SEED,
     xtol: float = 1e-8,
     cache: PathCache | None = None,
     memo: dict[tuple[str, float], JointValues] | None = None,
@@ -638,7 +638,7 @@ class SolveRequest:
 
 
 def solve(after: Scenario, request: SolveRequest, *, mapping: Mapping[str, str] | None = None,
-          no_root: NoRoot = "bound", paths: int = 20_000, seed: int = 0) -> SolveResult:
+          no_root: NoRoot = "bound", paths: int = COMPARE_PATHS, seed: int = COMPARE_SEED) -> SolveResult:
     """Solve ``request`` against ``after`` (see :func:`solve_field` and :func:`solve_scale`), the
     parties of ``request.before`` renamed by ``mapping`` (old id to new id)."""
     from ..engine import exit_amount

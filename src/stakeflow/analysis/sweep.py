@@ -39,14 +39,8 @@ from ..valuation.blocks import CurveSource
 from ..valuation.cluster import cluster, cluster_failures, where
 from ..valuation.curves import PricingCurve, pricing_curve
 from ..valuation.distributions import Distribution
-from ..valuation.montecarlo import (
-    DEFAULT_CHUNK,
-    DEFAULT_PATHS,
-    check_antithetic,
-    montecarlo_result,
-    read_law,
-    run_inputs,
-)
+from ..valuation.errors import ParameterError
+from ..valuation.montecarlo import check_antithetic, montecarlo_result, read_law, run_inputs
 from ..valuation.opm import opm_result
 from ..valuation.result import ValuationResult
 from ..valuation.simulation import Run, simulate_runs
@@ -58,7 +52,7 @@ if TYPE_CHECKING:
 
 OPTIONS = ("equity_value", "volatility", "term", "rate")
 """The value options an axis can move (the rest of an axis's names are field paths)."""
-FLAGS = {"equity_value": "--equity-value V", "volatility": "--volatility S", "term": "--term T", "rate": "--rate R"}
+PARAMS = {"equity_value": VM.EQUITY_VALUE, "volatility": VM.VOLATILITY, "term": VM.TERM, "rate": VM.RATE}
 METHODS = ("opm", "montecarlo")
 MAX_POINTS = 1_000_000
 
@@ -78,7 +72,7 @@ class Axis:
         return self.name not in OPTIONS
 
 
-def _number(name: str, spec: str, value: Any) -> Fraction:
+def _number(name: str, spec: str, value: P.Spelled) -> Fraction:
     value = value.strip() if isinstance(value, str) else value
     try:
         return parse_number(value)
@@ -86,7 +80,7 @@ def _number(name: str, spec: str, value: Any) -> Fraction:
         raise InputError(M.GRID_NUMBER.format(name=name, spec=spec, value=value)) from None
 
 
-def axis_values(name: str, spec: str | Sequence[Any]) -> tuple[Fraction, ...]:
+def axis_values(name: str, spec: str | Sequence[P.Spelled]) -> tuple[Fraction, ...]:
     """The values of an axis: ``"LOW:HIGH:COUNT"`` (COUNT ≥ 2 evenly spaced values, both ends
     included, computed exactly), ``"V1,V2,..."``, or a sequence of numbers."""
     if not isinstance(spec, str):
@@ -128,7 +122,7 @@ def parse_grid(items: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def grid_axes(scenario: Scenario, grid: Mapping[str, str | Sequence[Any]] | Sequence[str]) -> tuple[Axis, ...]:
+def grid_axes(scenario: Scenario, grid: Mapping[str, str | Sequence[P.Spelled]] | Sequence[str]) -> tuple[Axis, ...]:
     """The axes of ``grid`` (a mapping NAME -> SPEC, or ``NAME=SPEC`` strings), each checked to
     name a value option or a number of ``scenario``."""
     spec = parse_grid(grid) if not isinstance(grid, Mapping) else dict(grid)
@@ -225,7 +219,7 @@ class Sweep:
 class _Point:
     params: dict[str, Fraction]
     structure: int
-    options: dict[str, Any]
+    options: dict[str, float]
 
 
 def _points(axes: Sequence[Axis]) -> tuple[list[_Point], list[dict[str, Fraction]]]:
@@ -259,19 +253,19 @@ def _opm_task(scenario: Scenario, entity: str | None, markets: Sequence[P.Market
 def sweep(
     scenario: Scenario,
     method: str = "opm",
-    grid: Mapping[str, str | Sequence[Any]] | Sequence[str] = (),
+    grid: Mapping[str, str | Sequence[P.Spelled]] | Sequence[str] = (),
     *,
-    equity_value: Any = None,
-    volatility: Any = None,
-    term: Any = None,
-    rate: Any = None,
-    paths: Any = None,
-    seed: Any = None,
-    chunk_size: Any = None,
+    equity_value: P.Spelled | None = None,
+    volatility: P.Spelled | None = None,
+    term: P.Spelled | None = None,
+    rate: P.Spelled | None = None,
+    paths: P.Spelled | None = None,
+    seed: P.Spelled | None = None,
+    chunk_size: P.Spelled | None = None,
     antithetic: bool = False,
     entity: str | None = None,
     scheduler: str | None = None,
-    workers: Any = None,
+    workers: P.Spelled | None = None,
     client: Client | None = None,
     progress: Progress | None = None,
 ) -> Sweep:
@@ -294,32 +288,34 @@ def sweep(
     moved = {a.name for a in axes}
     for name, val in given.items():
         if val is None and name not in moved:
-            raise InputError(M.NEEDS.format(method=method, flag=FLAGS[name], name=name))
+            raise ParameterError(M.NEEDS, m=VM.METHOD, method=method, what=PARAMS[name], name=name)
     if method == "opm":
-        for flag, val in (("--paths", paths), ("--seed", seed), ("--chunk-size", chunk_size),
-                          ("--antithetic", antithetic)):
+        for option, val in ((VM.PATHS_PARAM, paths), (VM.SEED_PARAM, seed), (VM.CHUNK_SIZE, chunk_size),
+                            (VM.ANTITHETIC, antithetic)):
             if val is not None and val is not False:
-                raise InputError(M.NOT_WITH_OPM.format(option=flag))
-    w = P.whole(workers, VM.WORKERS, 1) if workers is not None else None
+                raise ParameterError(M.NOT_WITH_OPM, option=option, m=VM.METHOD)
+    w = P.whole(workers, VM.WORKERS, 1, VM.WORKERS_PARAM) if workers is not None else None
     points, field_values = _points(axes)
     scenarios = [_structure(scenario, f) for f in field_values]
-    settings = [{k: p.options.get(k, given[k]) for k in OPTIONS} for p in points]
-    fixed: dict[str, Any] = {k: float(P.number(v, k.replace("_", " "))) for k, v in given.items()
+    # Each point's market inputs: its axes' values, else the options given (every one is either).
+    settings: list[dict[str, P.Spelled]] = [
+        {k: v for k in OPTIONS if (v := p.options.get(k, given[k])) is not None} for p in points]
+    fixed: dict[str, float] = {k: float(P.number(v, k.replace("_", " "))) for k, v in given.items()
                              if v is not None and k not in moved}
     # Everything is read and checked before a cluster is started or reached.
     if method == "opm":
-        markets = [P.MarketInputs.read(*o.values()) for o in settings]
+        markets = [P.MarketInputs.read(o["equity_value"], o["volatility"], o["term"], o["rate"]) for o in settings]
         with cluster(scheduler, w) if client is None else nullcontext(client) as here:
             results = _opm(scenarios, entity, points, markets, here, progress)
             ran = where(here)
-        inputs = fixed
+        inputs: dict[str, Any] = dict(fixed)
     else:
         mc = _MonteCarlo.read(settings, paths, seed, chunk_size, antithetic)
         curves = [pricing_curve(sc, entity) for sc in scenarios]
         with cluster(scheduler, w) if client is None else nullcontext(client) as here:
             results = mc.run(curves, [p.structure for p in points], here, progress)
             ran = where(here)
-        inputs = {"paths": mc.paths, "seed": mc.seed, "antithetic": antithetic, **fixed}
+        inputs = {"paths": mc.settings.paths, "seed": mc.settings.seed, "antithetic": antithetic, **fixed}
     first = results[0]
     return Sweep(first.entity, method, first.currency, axes,
                  tuple(SweepPoint(p.params, res) for p, res in zip(points, results, strict=True)),
@@ -331,32 +327,29 @@ class _MonteCarlo:
     """A Monte Carlo sweep's settings, read once: each point's law, term and rate."""
 
     laws: tuple[tuple[Distribution, float, float], ...]
-    paths: int
-    seed: int
-    chunk: int
-    antithetic: bool
+    settings: P.MonteCarloSettings
 
     @classmethod
-    def read(cls, settings: Sequence[Mapping[str, Any]], paths: Any, seed: Any, chunk_size: Any,
-             antithetic: bool) -> _MonteCarlo:
-        n = P.whole(DEFAULT_PATHS if paths is None else paths, VM.PATHS, 1)
+    def read(cls, points: Sequence[Mapping[str, P.Spelled]], paths: P.Spelled | None, seed: P.Spelled | None,
+             chunk_size: P.Spelled | None, antithetic: bool) -> _MonteCarlo:
+        settings = P.MonteCarloSettings.read(paths, seed, chunk_size, antithetic=antithetic)
         laws = []
-        for o in settings:
+        for o in points:
             t, r = P.term(o["term"]), P.rate(o["rate"])
             law = read_law(o["equity_value"], o["volatility"], t, r)
             assert isinstance(law, Distribution)
-            check_antithetic(law, antithetic, n)
+            check_antithetic(law, antithetic, settings.paths)
             laws.append((law, t, r))
-        return cls(tuple(laws), n, P.whole(0 if seed is None else seed, VM.SEED, 0),
-                   P.whole(DEFAULT_CHUNK if chunk_size is None else chunk_size, VM.CHUNK, 1), antithetic)
+        return cls(tuple(laws), settings)
 
     def run(self, curves: Sequence[PricingCurve], structures: Sequence[int], client: Client | None,
             progress: Progress | None) -> list[ValuationResult]:
         """Every point's valuation: all points' chunks on one cluster, each point's merged in
         block order, then read off as :func:`stakeflow.value` reads one run."""
-        runs = [Run(s, law, self.paths, self.seed, self.antithetic)
+        mc = self.settings
+        runs = [Run(s, law, mc.paths, mc.seed, mc.antithetic)
                 for s, (law, _, _) in zip(structures, self.laws, strict=True)]
-        total, done = self.paths * len(runs), 0
+        total, done = mc.paths * len(runs), 0
 
         def step(m: int) -> None:
             nonlocal done
@@ -364,10 +357,9 @@ class _MonteCarlo:
             if progress is not None:
                 progress(done, total)
 
-        moments = simulate_runs([CurveSource(pc.curve) for pc in curves], runs, chunk_size=self.chunk, client=client,
+        moments = simulate_runs([CurveSource(pc.curve) for pc in curves], runs, chunk_size=mc.chunk_size, client=client,
                                 progress=step)
-        return [montecarlo_result(curves[s], law, mom, t, r,
-                                  run_inputs(law, t, r, self.paths, self.seed, self.antithetic))
+        return [montecarlo_result(curves[s], law, mom, t, r, run_inputs(law, t, r, mc.paths, mc.seed, mc.antithetic))
                 for s, (law, t, r), mom in zip(structures, self.laws, moments, strict=True)]
 
 

@@ -8,8 +8,9 @@ so the standard error of a difference uses the paths' covariance:
 ``Var(X̄_a − X̄_b) = (Var X_a + Var X_b − 2 Cov(X_a, X_b)) / N``, which common random numbers
 make small.
 
-Block results are merged in block order (means and co-moment matrices, Chan et al.'s
-pairwise update), so results are a function of ``(paths, seed)`` alone.
+Block results are merged in block order (means and co-moment matrices,
+:meth:`stakeflow.valuation.moments.Moments.joint`), so results are a function of
+``(paths, seed)`` alone.
 """
 
 from __future__ import annotations
@@ -21,39 +22,24 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..scenario.errors import InputError
 from ..scenario.models import Scenario
-from ..valuation.streams import BLOCK, block_sizes
+from ..valuation import _messages as VM
+from ..valuation import parameters as P
+from ..valuation.moments import Moments
+from ..valuation.streams import BLOCK, Block, run_blocks
 from . import _restructuring_messages as M
-from .projection import Block, Curve, Paths, present_values, projection_of, projection_payouts, simulate
+from .projection import Curve, Paths, present_values, projection_of, projection_payouts, simulate
 
 if TYPE_CHECKING:
     import pandas as pd
 
 Label = tuple[int, str, str]  # (structure index, party, component)
+
+COMPARE_PATHS = 20_000
+"""Paths of a valuation of structures side by side (compare, solve, break-even), unless told."""
+COMPARE_SEED = 0
+"""Seed of the same, unless told."""
 Progress = Callable[[int], None]
-
-
-@dataclass(frozen=True)
-class Moments:
-    """Mean and co-moment matrix ``Σ (x − x̄)(x − x̄)ᵀ`` of ``n`` observations of ``K`` columns."""
-
-    n: int
-    mean: np.ndarray
-    m2: np.ndarray
-
-    @staticmethod
-    def of(x: np.ndarray) -> Moments:
-        mean = x.mean(axis=0)
-        d = x - mean
-        return Moments(x.shape[0], mean, d.T @ d)
-
-    def merge(self, other: Moments) -> Moments:
-        n = self.n + other.n
-        delta = other.mean - self.mean
-        mean = self.mean + delta * (other.n / n)
-        m2 = self.m2 + other.m2 + np.outer(delta, delta) * (self.n * other.n / n)
-        return Moments(n, mean, m2)
 
 
 @dataclass(frozen=True)
@@ -170,16 +156,6 @@ def _projection_key(sc: Scenario) -> str:
     return proj.model_dump_json() + "|" + "|".join(c.model_dump_json() for c in sc.contracts)
 
 
-def check_paths(paths: int, least: int = 2) -> None:
-    if isinstance(paths, bool) or not isinstance(paths, int) or paths < least:
-        raise InputError(M.PATHS.format(least=least, value=paths))
-
-
-def check_seed(seed: int) -> None:
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError(M.SEED.format(value=seed))
-
-
 def joint_values(
     scenarios: Sequence[Scenario],
     paths: int,
@@ -195,18 +171,15 @@ def joint_values(
     exact engine's evaluation, say, for a check); by default each structure's method is picked
     from it (:func:`~stakeflow.analysis.projection.projection_payouts`) and compiled here.
     """
-    check_paths(paths, 1)
-    check_seed(seed)
+    n = P.whole(paths, M.PATHS, 1, VM.PATHS_PARAM, least=1)
+    seed = P.whole(seed, VM.SEED, 0, VM.SEED_PARAM)
     cs: list[Curve] = [
         (curves[i] if curves is not None and curves[i] is not None else projection_payouts(sc))  # type: ignore[misc]
         for i, sc in enumerate(scenarios)
     ]
     labels: list[Label] | None = None
     acc: Moments | None = None
-    first = 0
-    for index, size in enumerate(block_sizes(paths)):
-        block = Block(seed, index, size, first, paths)
-        first += size
+    for block in run_blocks(n, seed):
         cols: list[np.ndarray] = []
         labs: list[Label] = []
         for i, (sc, curve) in enumerate(zip(scenarios, cs, strict=True)):
@@ -216,13 +189,12 @@ def joint_values(
             cols.append(x)
         x_all = np.concatenate(cols, axis=1)
         labels = labs
-        m = Moments.of(x_all)
+        m = Moments.joint(x_all)
         acc = m if acc is None else acc.merge(m)
         if progress is not None:
-            progress(size)
+            progress(block.size)
     assert acc is not None and labels is not None
-    cov = acc.m2 / (acc.n - 1) if acc.n > 1 else np.zeros_like(acc.m2)
-    return JointValues(labels, acc.mean, cov, acc.n, seed)
+    return JointValues(labels, acc.mean, acc.covariance(), acc.count, seed)
 
 
 def valuation(joint: JointValues, structure: int, sc: Scenario) -> Valuation:
@@ -245,5 +217,5 @@ def value_parties(sc: Scenario, paths: int, seed: int, progress: Progress | None
     return valuation(joint_values([sc], paths, seed, progress=progress), 0, sc)
 
 
-__all__ = ["BLOCK", "JointValues", "Label", "Moments", "PathCache", "Valuation", "check_paths", "check_seed",
-           "joint_values", "valuation", "value_parties"]
+__all__ = ["BLOCK", "COMPARE_PATHS", "COMPARE_SEED", "JointValues", "Label", "PathCache", "Valuation", "joint_values",
+           "valuation", "value_parties"]

@@ -17,8 +17,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ..engine.lookthrough import at_date
+from ..io.flags import error_lines
 from ..scenario import Scenario, load
-from ..scenario.errors import InputError, ScenarioError, StakeflowError, one_line
+from ..scenario.errors import StakeflowError, one_line
 from ..scenario.numbers import money_text, short_amount
 
 # Piped or redirected output is read in full (by a file, a pager, another program): give tables the
@@ -75,12 +76,8 @@ def user_errors() -> Iterator[None]:
     absorb) still names the file, when the command read one."""
     try:
         yield
-    except ScenarioError as exc:
-        fail(exc.lines())
-    except InputError as exc:
-        fail(exc.lines_naming(_read[0]) if len(_read) == 1 else exc.lines())
     except StakeflowError as exc:
-        fail(exc.lines())
+        fail(error_lines(exc, _read[0] if len(_read) == 1 else None))
 
 
 def fail_in_file(lines: list[str]) -> NoReturn:

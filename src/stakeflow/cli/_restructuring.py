@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from ..analysis import _restructuring_messages as M
 from ..analysis.compare import Comparison
-from ..scenario.errors import InputError
+from ..valuation import _messages as VM
+from ..valuation import parameters as P
 from ._common import console, short_money, table
 
 
@@ -18,14 +19,9 @@ def whole(text: str | None, option: str, default: int, least: int = 0) -> int:
     """A whole-number option such as --paths or --seed."""
     if text is None:
         return default
-    try:
-        value = int(str(text).replace("_", "").replace(",", ""))
-    except ValueError:
-        value = -1
-    if value < least:
-        msg = M.PATHS if option == "--paths" else M.SEED
-        raise InputError(msg.format(least=least, value=text))
-    return value
+    if option == "--paths":
+        return P.whole(text, M.PATHS, least, VM.PATHS_PARAM, least=least)
+    return P.whole(text, VM.SEED, least, VM.SEED_PARAM)
 
 
 def pm(x: float, se: float) -> str:

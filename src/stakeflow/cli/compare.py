@@ -6,6 +6,7 @@ import typer
 
 from ..analysis.compare import compare as run_compare
 from ..analysis.compare import parse_mapping
+from ..analysis.values import COMPARE_PATHS, COMPARE_SEED
 from ._app import app
 from ._common import (
     AfterFile,
@@ -28,8 +29,8 @@ def compare(
     before: BeforeFile,
     after: AfterFile,
     map_: PartyMap = None,
-    paths: str = typer.Option(None, "--paths", help="Simulated paths (default 20,000)."),
-    seed: str = typer.Option(None, "--seed", help="Seed of the random numbers (default 0)."),
+    paths: str = typer.Option(None, "--paths", help=f"Simulated paths (default {COMPARE_PATHS:,})."),
+    seed: str = typer.Option(None, "--seed", help=f"Seed of the random numbers (default {COMPARE_SEED})."),
     progress: ShowProgress = None,
     json_out: JsonOut = False,
 ) -> None:
@@ -38,8 +39,8 @@ def compare(
     b = load_scenario(before)
     a = load_scenario(after)
     with user_errors():
-        n = whole(paths, "--paths", 20_000, least=2)
-        k = whole(seed, "--seed", 0)
+        n = whole(paths, "--paths", COMPARE_PATHS, least=2)
+        k = whole(seed, "--seed", COMPARE_SEED)
         mapping = parse_mapping(map_)
         with stages(show_progress(progress)) as update:
             res = run_compare(b, a, mapping, paths=n, seed=k, progress=counter(update, "simulating", n))

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from ..analysis import _restructuring_messages as M
 from ..analysis.compare import parse_mapping
-from ..analysis.restructuring import PATHS, SEED, Restructuring, RunSizes, analyze, analyze_plan, flagship_plan
+from ..analysis.restructuring import RUN_PATHS, RUN_SEED, Restructuring, RunSizes, analyze, analyze_plan, flagship_plan
 from ..analysis.sensitivity import dask_client
 from ..scenario.errors import InputError
 from ._app import app
@@ -41,8 +41,9 @@ def run(
     files: list[Path] = typer.Argument(None, help="BEFORE AFTER scenario files, or one analysis plan; "
                                                   "none: the OpenAI example."),
     map_: PartyMap = None,
-    paths: str = typer.Option(None, "--paths", help="Simulated paths (default: the plan's, else 100,000)."),
-    seed: str = typer.Option(None, "--seed", help="Seed of the random numbers (default: the plan's, else 2025)."),
+    paths: str = typer.Option(None, "--paths", help=f"Simulated paths (default: the plan's, else {RUN_PATHS:,})."),
+    seed: str = typer.Option(None, "--seed",
+                             help=f"Seed of the random numbers (default: the plan's, else {RUN_SEED})."),
     output: Path = typer.Option(Path(REPORT), "-o", "--output", help="Where to write the HTML report."),
     sensitivity: bool = typer.Option(True, "--sensitivity/--no-sensitivity", help="Run the tornado and sweep."),
     dask: bool = typer.Option(False, "--dask", help="Run the sensitivity points on a Dask cluster on this machine."),
@@ -58,8 +59,8 @@ def run(
     with user_errors():
         if len(files) > 2:
             raise InputError(M.RUN_FILES)
-        n = whole(paths, "--paths", PATHS, least=2) if paths is not None else None
-        k = whole(seed, "--seed", SEED) if seed is not None else None
+        n = whole(paths, "--paths", RUN_PATHS, least=2) if paths is not None else None
+        k = whole(seed, "--seed", RUN_SEED) if seed is not None else None
         mapping = parse_mapping(map_)
         folder = output.parent if str(output.parent) else Path(".")
         if not folder.is_dir():

@@ -9,6 +9,7 @@ import typer
 from ..analysis.compare import parse_mapping
 from ..analysis.solve import SolveRequest
 from ..analysis.solve import solve as solve_request
+from ..analysis.values import COMPARE_PATHS, COMPARE_SEED
 from ._app import app
 from ._common import JsonOut, PartyMap, console, emit_json, load_scenario, short_money, table, user_errors
 from ._restructuring import number, pm, whole
@@ -33,8 +34,8 @@ def solve(
     basis: str = typer.Option("total", "--basis",
                               help="total (everything the party receives) or structure (without contracts)."),
     map_: PartyMap = None,
-    paths: str = typer.Option(None, "--paths", help="Simulated paths (default 20,000)."),
-    seed: str = typer.Option(None, "--seed", help="Seed of the random numbers (default 0)."),
+    paths: str = typer.Option(None, "--paths", help=f"Simulated paths (default {COMPARE_PATHS:,})."),
+    seed: str = typer.Option(None, "--seed", help=f"Seed of the random numbers (default {COMPARE_SEED})."),
     json_out: JsonOut = False,
 ) -> None:
     """Find the value of FIELD (or the factor k on the --scale fields) at which PARTY is worth as much
@@ -47,8 +48,8 @@ def solve(
     with user_errors():
         request = SolveRequest(party, field=field, scale=scale, before=b, equals=equals,
                                move=move, basis=basis)  # type: ignore[arg-type]
-        n = whole(paths, "--paths", 20_000, least=2)
-        k = whole(seed, "--seed", 0)
+        n = whole(paths, "--paths", COMPARE_PATHS, least=2)
+        k = whole(seed, "--seed", COMPARE_SEED)
         res = solve_request(a, request, mapping=parse_mapping(map_), no_root="error", paths=n, seed=k)
     if json_out:
         emit_json(res.to_json())

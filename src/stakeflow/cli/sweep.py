@@ -13,7 +13,7 @@ from ..analysis.sweep_figure import check_plottable, sweep_figure
 from ..io.atomic import write_all
 from ..io.frames import check_table_path, table_writer
 from ..scenario.errors import InputError
-from ..valuation.montecarlo import DEFAULT_CHUNK, DEFAULT_PATHS
+from ..valuation.parameters import DEFAULT_CHUNK, DEFAULT_PATHS
 from ._app import app
 from ._common import (
     DistributionDate,

@@ -16,8 +16,7 @@ from rich.text import Text
 from ..io.tables import export, value_inputs, value_tables
 from ..valuation.method import is_sample_file
 from ..valuation.method import value as value_with
-from ..valuation.montecarlo import DEFAULT_CHUNK, DEFAULT_PATHS
-from ..valuation.parameters import MAX_PATHS, paths_within
+from ..valuation.parameters import DEFAULT_CHUNK, DEFAULT_PATHS, MAX_PATHS, paths_within
 from ..valuation.result import ValuationResult
 from ._app import app
 from ._common import console, emit_json, err_console, load_scenario, money, pct, table, user_errors

@@ -1,4 +1,33 @@
-"""Every message the valuation methods can give, written once; tests match them."""
+"""Every message the valuation methods can give, written once; tests match them.
+
+A placeholder that names a parameter (``{paths}``, ``{m}`` for the method) is filled with a
+:class:`~stakeflow.valuation.errors.Param` below: the library says the parameter as the Python
+API spells it, the command line and the web API as the command line's flag (SPEC §8, §11).
+"""
+
+from .errors import Param, Params
+
+METHOD = Param("method")
+EQUITY_VALUE = Param("equity_value", "V")
+VOLATILITY = Param("volatility", "S")
+TERM = Param("term", "T")
+RATE = Param("rate", "R")
+BACKSOLVE = Param("backsolve_class", "CLASS")
+PRICE = Param("price", "P")
+BACKSOLVE_AT_PRICE = Params((BACKSOLVE, PRICE))
+DLOM = Param("dlom")
+DLOM_VOLATILITY = Param("dlom_volatility", "S")
+DLOM_TERM = Param("dlom_term")
+PATHS_PARAM = Param("paths")
+SEED_PARAM = Param("seed")
+MAX_PATHS_PARAM = Param("max_paths")
+CHUNK_SIZE = Param("chunk_size")
+WORKERS_PARAM = Param("workers", "W")
+SCHEDULER = Param("scheduler", "ADDRESS")
+ANTITHETIC = Param("antithetic")
+DISTRIBUTION = Param("distribution", "FILE")
+SCENARIOS = Param("scenarios", "FILE")
+
 
 BAD_NUMBER = "{name} {value!r}: {detail}"
 NOT_POSITIVE = "{name} must be positive, got {value}"
@@ -15,11 +44,12 @@ DISCOUNT_OUT_OF_RANGE = (
 )
 TOO_HIGH = "{name} {value!r}: at most {most}"
 RATE_TOO_LOW = "{name} must be above -100%, got {value}"
-NEEDS = "--method {method} needs {what}"
-NOT_WITH = "{option} does not apply to --method {method}"
-EITHER_VALUE_OR_BACKSOLVE = "give --equity-value or --backsolve CLASS --price P, not both"
-BACKSOLVE_NEEDS_PRICE = "--backsolve {cls} needs --price P (the price per share of {cls})"
-PRICE_WITHOUT_BACKSOLVE = "--price needs --backsolve CLASS"
+NEEDS = "{m} {method} needs {what}"
+NEEDS_EITHER = "{m} {method} needs {what} (or {other})"
+NOT_WITH = "{option:bare} does not apply to {m} {method}"
+EITHER_VALUE_OR_BACKSOLVE = "give {equity_value:bare} or {backsolve}, not both"
+BACKSOLVE_NEEDS_PRICE = "{backsolve:bare} {cls} needs {price} (the price per share of {cls})"
+PRICE_WITHOUT_BACKSOLVE = "{price:bare} needs {backsolve}"
 UNKNOWN_METHOD = "unknown method {method!r} (valid: {valid})"
 UNKNOWN_CLASS = "unknown class {cls!r} in entity {entity!r} (its classes: {known})"
 NO_CLASSES = "entity {entity!r} has no classes (it is a tier program), so it has no price per share to backsolve"
@@ -31,23 +61,23 @@ PRICE_UNATTAINABLE = (
 )
 WORTHLESS_CLASS = "class {cls!r} receives nothing at any proceeds, so no equity value gives it a price"
 UNKNOWN_DLOM = "unknown discount for lack of marketability {name!r} (valid: finnerty, put)"
-DLOM_NEEDS = "--dlom {name} needs {what}"
+DLOM_NEEDS_VOLATILITY = "{dlom} {name} needs {volatility} with this distribution"
 TOO_MANY_PATHS = (
-    "--paths {value}: {paths:,} paths is more than --max-paths ({most:,}); give --max-paths {paths} "
+    "{paths:bare} {value}: {count:,} paths is more than {max_paths:bare} ({most:,}); give {max_paths:bare} {count} "
     "to run that many"
 )
-MAX_PATHS_OPTION = "--max-paths must be a positive whole number, got {value}"
-PATHS = "--paths must be a positive whole number, got {value}"
-CHUNK = "--chunk-size must be a positive whole number, got {value}"
-WORKERS = "--workers must be a positive whole number, got {value}"
-SEED = "--seed must be a non-negative whole number, got {value}"
-ANTITHETIC_ODD = "--antithetic needs an even number of paths (pairs of paths), got {value}"
+PATHS = "{name:bare} must be a positive whole number, got {value}"
+CHUNK = "{name:bare} must be a positive whole number, got {value}"
+WORKERS = "{name:bare} must be a positive whole number, got {value}"
+SEED = "{name:bare} must be a non-negative whole number, got {value}"
+ANTITHETIC_ODD = "{antithetic:bare} needs an even number of paths (pairs of paths), got {value}"
 SAMPLE_FILE = "{path}: {detail}"
 SAMPLE_EMPTY = "{path}: the sample has no values"
 SAMPLE_BAD_VALUE = "{path}: value {index} ({value!r}) is not a finite non-negative number"
 SAMPLE_FORMAT = "{path}: not a sample file (use .csv, .txt, .npy or a .yaml distribution)"
-SAMPLE_WITH_PATHS = "{what} does not apply to a sample file: its values are the paths"
-DISTRIBUTION_WITH_VALUE = "--equity-value does not apply with a lognormal --distribution: give its mean or median"
+DISTRIBUTION_WITH_VALUE = (
+    "{equity_value:bare} does not apply with a lognormal {distribution:bare}: give its mean or median"
+)
 SCENARIOS_PROBABILITY_SUM = "the probabilities add up to {total}, not 1 (100%)"
 SCENARIO_EXIT_XOR_OPM = "a scenario needs 'exit_value' or 'method: opm' with 'equity_value'"
 MEAN_XOR_MEDIAN = "give exactly one of 'mean' or 'median'"
@@ -59,8 +89,8 @@ SCENARIO_FORBIDS = "{keys} do not apply to a scenario valued by {method}"
 LOGNORMAL_NEEDS_YEARS = "a lognormal exit value needs 'years' > 0 (its spread is volatility × √years)"
 NO_SCENARIOS = "'scenarios' needs at least one scenario"
 DUPLICATE_SCENARIO = "duplicate scenario name {name!r}"
-PWERM_DLOM_NEEDS = "--dlom with --method pwerm needs --volatility S and --term T for the discount"
-SCHEDULER_AND_WORKERS = "give --scheduler ADDRESS or --workers W, not both (the scheduler's workers do the work)"
+PWERM_DLOM_NEEDS = "{dlom} with {m} pwerm needs {volatility} and {term} for the discount"
+SCHEDULER_AND_WORKERS = "give {scheduler} or {workers}, not both (the scheduler's workers do the work)"
 SCHEDULER_UNREACHABLE = "cannot reach the Dask scheduler at {address} within {seconds:g} s: {detail}"
 SCHEDULER_NO_WORKERS = (
     "the Dask scheduler at {address} has no workers after {seconds:g} s: start some with `dask worker {address}`"
@@ -71,5 +101,5 @@ WORKERS_LOST = (
 )
 SCHEDULER_LOST = "lost the Dask scheduler at {address} during the run: {detail}"
 SCHEDULER_ADDRESS = (
-    "--scheduler {address!r}: not a scheduler address ({detail}); write tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786"
+    "{scheduler:bare} {address!r}: not a scheduler address ({detail}); write tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786"
 )

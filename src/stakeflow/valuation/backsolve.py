@@ -22,7 +22,6 @@ returns the unique root.
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 
@@ -68,8 +67,9 @@ def solve_equity_value(strip: CallStrip, target: float, volatility: float, term:
     return float(brentq(f, 0.0, hi, xtol=1e-12, rtol=4 * np.finfo(float).eps, maxiter=500))
 
 
-def backsolve_curve(pc: PricingCurve, class_id: str, price: Any, volatility: Any, term: Any, rate: Any,
-                    dlom: str | None = None, dlom_volatility: Any = None, dlom_term: Any = None) -> ValuationResult:
+def backsolve_curve(pc: PricingCurve, class_id: str, price: P.Spelled, volatility: P.Spelled, term: P.Spelled,
+                    rate: P.Spelled, dlom: str | None = None, dlom_volatility: P.Spelled | None = None,
+                    dlom_term: P.Spelled | None = None) -> ValuationResult:
     """Backsolve on an already compiled curve (see :func:`backsolve`)."""
     if not pc.classes.columns:
         raise InputError(M.NO_CLASSES.format(entity=pc.entity))
@@ -96,8 +96,9 @@ def backsolve_curve(pc: PricingCurve, class_id: str, price: Any, volatility: Any
 
 
 def backsolve(
-    scenario: Scenario, class_id: str, price: Any, volatility: Any, term: Any, rate: Any, *,
-    entity: str | None = None, dlom: str | None = None, dlom_volatility: Any = None, dlom_term: Any = None,
+    scenario: Scenario, class_id: str, price: P.Spelled, volatility: P.Spelled, term: P.Spelled, rate: P.Spelled, *,
+    entity: str | None = None, dlom: str | None = None, dlom_volatility: P.Spelled | None = None,
+    dlom_term: P.Spelled | None = None,
 ) -> ValuationResult:
     """The OPM valuation at the equity value where ``class_id`` is worth ``price`` per share.
 

@@ -1,5 +1,5 @@
 """A block of Monte Carlo paths: drawn from its own stream, priced on the payoff curve, reduced
-to moments.
+to moments (:mod:`~stakeflow.valuation.moments`).
 
 Block i of a run draws from the i-th child of ``SeedSequence(seed)`` (see
 :mod:`~stakeflow.valuation.streams`) and is reduced on its own to (count, mean, sum of squared
@@ -15,53 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from ._moments_kernel import column_moments
 from .black_scholes import FloatArray
 from .distributions import Distribution
+from .moments import Moments
 from .streams import BLOCK, block_generator
 
 Payouts = Callable[[FloatArray], list[FloatArray]]
-
-
-@dataclass(frozen=True)
-class Moments:
-    """Count, mean and sum of squared deviations of M payout columns over some paths."""
-
-    count: int
-    mean: FloatArray
-    m2: FloatArray
-
-    @classmethod
-    def of(cls, y: FloatArray) -> Moments:
-        """Two-pass moments of the rows of ``y`` (n ≥ 1 rows, M columns)."""
-        mean, m2 = column_moments(y)
-        return cls(y.shape[0], mean, m2)
-
-    @classmethod
-    def side_by_side(cls, parts: Sequence[Moments]) -> Moments:
-        """The columns of several moments over the same paths, in order."""
-        return cls(parts[0].count, np.concatenate([p.mean for p in parts]), np.concatenate([p.m2 for p in parts]))
-
-    def merge(self, other: Moments) -> Moments:
-        """Both sets of paths together (Chan, Golub & LeVeque 1979)."""
-        n = self.count + other.count
-        delta = other.mean - self.mean
-        mean = self.mean + delta * (other.count / n)
-        return Moments(n, mean, self.m2 + other.m2 + delta * delta * (self.count * other.count / n))
-
-    def standard_error(self) -> FloatArray:
-        """s / √n, the standard error of the mean."""
-        if self.count < 2:
-            return np.zeros_like(self.mean)
-        return np.asarray(np.sqrt(self.m2 / (self.count - 1) / self.count))
-
-
-def merge_in_order(blocks: Sequence[Moments]) -> Moments:
-    """Blocks merged left to right: the one order every run uses."""
-    total = blocks[0]
-    for b in blocks[1:]:
-        total = total.merge(b)
-    return total
 
 
 def block_moments(outs: Sequence[FloatArray], antithetic: bool) -> Moments:
@@ -148,5 +107,4 @@ def simulate_blocks(payouts: Payouts, law: Distribution, paths: int, seed: int, 
     return moments
 
 
-__all__ = ["CurvePayouts", "CurveSource", "Moments", "Payouts", "Workspace", "block_moments", "merge_in_order",
-           "simulate_blocks"]
+__all__ = ["CurvePayouts", "CurveSource", "Payouts", "Workspace", "block_moments", "simulate_blocks"]

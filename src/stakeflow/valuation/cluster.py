@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..scenario.errors import InputError, StakeflowError
 from . import _messages as M
+from .errors import ParameterError
 
 if TYPE_CHECKING:
     from dask.distributed import Client
@@ -56,7 +57,7 @@ def _check_address(address: str) -> None:
         if scheme in ("tcp", "tls"):
             parse_host_port(location)
     except (ValueError, TypeError) as exc:
-        raise InputError(M.SCHEDULER_ADDRESS.format(address=address, detail=exc)) from None
+        raise ParameterError(M.SCHEDULER_ADDRESS, scheduler=M.SCHEDULER, address=address, detail=exc) from None
 
 
 def local_cluster(workers: int) -> Client:
@@ -100,7 +101,7 @@ def cluster(scheduler: str | None = None, workers: int | None = None, *,
     ``scheduler``, a local cluster of ``workers`` processes (more than one), or ``None`` for
     this process alone."""
     if scheduler and workers is not None and workers > 1:
-        raise InputError(M.SCHEDULER_AND_WORKERS)
+        raise ParameterError(M.SCHEDULER_AND_WORKERS, scheduler=M.SCHEDULER, workers=M.WORKERS_PARAM)
     if not scheduler and (workers is None or workers <= 1):
         yield None
         return

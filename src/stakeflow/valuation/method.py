@@ -2,53 +2,56 @@
 
 The command line (``stakeflow value``), the web API (``POST /api/value``) and sweeps all call
 this function, so which options each method takes, which are required and how they combine is
-decided here once. Options take any spelling of SPEC §1 (``"25M"``, ``"60%"``, ``3``).
-Messages name the options as the command line spells them (SPEC §11: the web answers with the
-lines the command line prints).
+decided here once. Options take any spelling of SPEC §1 (``"25M"``, ``"60%"``, ``3``),
+read once into :class:`~stakeflow.valuation.parameters.MarketInputs` and
+:class:`~stakeflow.valuation.parameters.MonteCarloSettings`. Messages name the options as the
+Python API spells them; the command line and the web say them with its flags
+(:mod:`stakeflow.valuation.errors`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import NoReturn
 
 from ..scenario.errors import InputError
 from ..scenario.models import Scenario
 from . import _messages as M
 from .backsolve import backsolve
 from .dlom import METHODS as DLOM_METHODS
-from .montecarlo import DEFAULT_CHUNK, DEFAULT_PATHS, Progress, value_montecarlo
+from .errors import Param, ParameterError, Params
+from .montecarlo import Progress, value_montecarlo
 from .opm import value_opm
+from .parameters import MarketInputs, Spelled
 from .parameters import rate as read_rate
 from .pwerm import PwermScenarios, value_pwerm
 from .result import ValuationResult
 
 METHODS = ("opm", "montecarlo", "pwerm")
 
-# The options each method takes, by the command line's names.
+# The options each method takes, by the Python API's names.
 ALLOWED: Mapping[str, frozenset[str]] = {
-    "opm": frozenset({"--equity-value", "--volatility", "--term", "--rate", "--backsolve", "--price",
-                      "--dlom-volatility", "--dlom-term"}),
-    "montecarlo": frozenset({"--equity-value", "--volatility", "--term", "--rate", "--dlom-volatility",
-                             "--dlom-term", "--paths", "--seed", "--chunk-size", "--workers", "--scheduler",
-                             "--antithetic", "--distribution"}),
-    "pwerm": frozenset({"--scenarios", "--volatility", "--term", "--rate", "--dlom-volatility", "--dlom-term"}),
+    "opm": frozenset({"equity_value", "volatility", "term", "rate", "backsolve_class", "price", "dlom_volatility",
+                      "dlom_term"}),
+    "montecarlo": frozenset({"equity_value", "volatility", "term", "rate", "dlom_volatility", "dlom_term", "paths",
+                             "seed", "chunk_size", "workers", "scheduler", "antithetic", "distribution"}),
+    "pwerm": frozenset({"scenarios", "volatility", "term", "rate", "dlom_volatility", "dlom_term"}),
 }
 
 SAMPLE_SUFFIXES = (".csv", ".txt", ".npy")
 
 
-def _check_options(method: str, given: Mapping[str, Any], allowed: frozenset[str] | set[str]) -> None:
+def _check_options(method: str, given: Mapping[str, object], allowed: frozenset[str] | set[str]) -> None:
     for option, val in given.items():
         if val is not None and val is not False and option not in allowed:
-            raise InputError(M.NOT_WITH.format(option=option, method=method))
+            raise ParameterError(M.NOT_WITH, option=Param(option), m=M.METHOD, method=method)
 
 
-def _need(method: str, what: str, val: Any) -> Any:
-    if val is None:
-        raise InputError(M.NEEDS.format(method=method, what=what))
-    return val
+def _missing(method: str, what: Param, other: Param | Params | None = None) -> NoReturn:
+    if other is not None:
+        raise ParameterError(M.NEEDS_EITHER, m=M.METHOD, method=method, what=what, other=other)
+    raise ParameterError(M.NEEDS, m=M.METHOD, method=method, what=what)
 
 
 def is_sample_file(distribution: str | Path | None) -> bool:
@@ -60,19 +63,19 @@ def value(
     scenario: Scenario,
     method: str = "opm",
     *,
-    equity_value: Any = None,
-    volatility: Any = None,
-    term: Any = None,
-    rate: Any = None,
+    equity_value: Spelled | None = None,
+    volatility: Spelled | None = None,
+    term: Spelled | None = None,
+    rate: Spelled | None = None,
     backsolve_class: str | None = None,
-    price: Any = None,
+    price: Spelled | None = None,
     dlom: str | None = None,
-    dlom_volatility: Any = None,
-    dlom_term: Any = None,
-    paths: Any = None,
-    seed: Any = None,
-    chunk_size: Any = None,
-    workers: Any = None,
+    dlom_volatility: Spelled | None = None,
+    dlom_term: Spelled | None = None,
+    paths: Spelled | None = None,
+    seed: Spelled | None = None,
+    chunk_size: Spelled | None = None,
+    workers: Spelled | None = None,
     scheduler: str | None = None,
     antithetic: bool = False,
     distribution: str | Path | None = None,
@@ -99,45 +102,52 @@ def value(
     >>> sf.value(sf.load("examples/seed.yaml"), "opm", equity_value="12M", volatility="60%",
     ...          term=3, rate="4%").holders                                   # doctest: +SKIP
     """
-    given = {"--equity-value": equity_value, "--volatility": volatility, "--term": term, "--rate": rate,
-             "--backsolve": backsolve_class, "--price": price, "--dlom-volatility": dlom_volatility,
-             "--dlom-term": dlom_term, "--paths": paths, "--seed": seed, "--chunk-size": chunk_size,
-             "--workers": workers, "--scheduler": scheduler, "--antithetic": antithetic, "--distribution": distribution,
-             "--scenarios": scenarios}
+    given = {"equity_value": equity_value, "volatility": volatility, "term": term, "rate": rate,
+             "backsolve_class": backsolve_class, "price": price, "dlom_volatility": dlom_volatility,
+             "dlom_term": dlom_term, "paths": paths, "seed": seed, "chunk_size": chunk_size, "workers": workers,
+             "scheduler": scheduler, "antithetic": antithetic, "distribution": distribution, "scenarios": scenarios}
     if method not in METHODS:
         raise InputError(M.UNKNOWN_METHOD.format(method=method, valid=", ".join(METHODS)))
     if dlom is not None and dlom not in DLOM_METHODS:
         raise InputError(M.UNKNOWN_DLOM.format(name=dlom))
     _check_options(method, given, ALLOWED[method])
     if method == "opm":
-        vol = _need(method, "--volatility S", volatility)
-        t = _need(method, "--term T", term)
-        r = _need(method, "--rate R", rate)
+        if volatility is None:
+            _missing(method, M.VOLATILITY)
+        if term is None:
+            _missing(method, M.TERM)
+        if rate is None:
+            _missing(method, M.RATE)
         if backsolve_class is not None and equity_value is not None:
-            raise InputError(M.EITHER_VALUE_OR_BACKSOLVE)
+            raise ParameterError(M.EITHER_VALUE_OR_BACKSOLVE, equity_value=M.EQUITY_VALUE,
+                                 backsolve=M.BACKSOLVE_AT_PRICE)
         if price is not None and backsolve_class is None:
-            raise InputError(M.PRICE_WITHOUT_BACKSOLVE)
+            raise ParameterError(M.PRICE_WITHOUT_BACKSOLVE, price=M.PRICE, backsolve=M.BACKSOLVE)
         if backsolve_class is not None:
             if price is None:
-                raise InputError(M.BACKSOLVE_NEEDS_PRICE.format(cls=backsolve_class))
-            return backsolve(scenario, backsolve_class, price, vol, t, r, entity=entity, dlom=dlom,
+                raise ParameterError(M.BACKSOLVE_NEEDS_PRICE, backsolve=M.BACKSOLVE, cls=backsolve_class, price=M.PRICE)
+            return backsolve(scenario, backsolve_class, price, volatility, term, rate, entity=entity, dlom=dlom,
                              dlom_volatility=dlom_volatility, dlom_term=dlom_term)
-        v = _need(method, "--equity-value V (or --backsolve CLASS --price P)", equity_value)
-        return value_opm(scenario, v, vol, t, r, entity=entity, dlom=dlom, dlom_volatility=dlom_volatility,
-                         dlom_term=dlom_term)
+        if equity_value is None:
+            _missing(method, M.EQUITY_VALUE, M.BACKSOLVE_AT_PRICE)
+        market = MarketInputs.read(equity_value, volatility, term, rate)
+        return value_opm(scenario, market=market, entity=entity, dlom=dlom,
+                         dlom_volatility=dlom_volatility, dlom_term=dlom_term)
     if method == "montecarlo":
         if is_sample_file(distribution):
-            unused = {"--paths": paths, "--seed": seed, "--antithetic": antithetic, "--scheduler": scheduler}
+            unused = {"paths": paths, "seed": seed, "antithetic": antithetic, "scheduler": scheduler}
             _check_options("montecarlo with a sample file", unused, set())
+        if term is None:
+            _missing(method, M.TERM)
+        if rate is None:
+            _missing(method, M.RATE)
         return value_montecarlo(
-            scenario, equity_value, volatility, _need(method, "--term T", term), _need(method, "--rate R", rate),
-            paths=DEFAULT_PATHS if paths is None else paths, seed=0 if seed is None else seed,
-            chunk_size=DEFAULT_CHUNK if chunk_size is None else chunk_size,
-            workers=1 if workers is None else workers, scheduler=scheduler, antithetic=antithetic,
-            distribution=distribution, entity=entity, progress=progress, dlom=dlom,
-            dlom_volatility=dlom_volatility, dlom_term=dlom_term)
-    spec = _need(method, "--scenarios FILE", scenarios)
-    return value_pwerm(scenario, spec, entity=entity, dlom=dlom, dlom_volatility=dlom_volatility or volatility,
+            scenario, equity_value, volatility, term, rate, paths=paths, seed=seed, chunk_size=chunk_size,
+            workers=workers, scheduler=scheduler, antithetic=antithetic, distribution=distribution, entity=entity,
+            progress=progress, dlom=dlom, dlom_volatility=dlom_volatility, dlom_term=dlom_term)
+    if scenarios is None:
+        _missing(method, M.SCENARIOS)
+    return value_pwerm(scenario, scenarios, entity=entity, dlom=dlom, dlom_volatility=dlom_volatility or volatility,
                        dlom_term=dlom_term or term, dlom_rate=read_rate(rate) if rate is not None else 0)
 
 

@@ -23,30 +23,28 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
-from ..scenario.errors import InputError
 from ..scenario.models import Scenario
 from . import _messages as M
 from . import parameters as P
-from .blocks import CurvePayouts, CurveSource, Moments, Payouts, Workspace, block_moments, merge_in_order
+from .blocks import CurvePayouts, CurveSource, Payouts, block_moments
 from .cluster import cluster
 from .curves import PricingCurve, pricing_curve
 from .distributions import Distribution, RiskNeutralLognormal, Sample, read_distribution
 from .dlom import Dlom, dlom
+from .errors import Param, ParameterError
+from .moments import Moments, merge_in_order
+from .parameters import DEFAULT_CHUNK, DEFAULT_PATHS, DEFAULT_SEED, DEFAULT_WORKERS, MonteCarloSettings, Spelled
 from .result import ValuationResult
 from .simulation import Run, simulate_runs
-from .streams import BLOCK
 
 if TYPE_CHECKING:
     from dask.distributed import Client
 
 Progress = Callable[[int], None]
-
-DEFAULT_PATHS = 1_000_000
-DEFAULT_CHUNK = 4 * BLOCK
 
 
 def sample_moments(payouts: Payouts, sample: Sample, progress: Progress | None = None) -> Moments:
@@ -59,20 +57,21 @@ def sample_moments(payouts: Payouts, sample: Sample, progress: Progress | None =
     return merge_in_order(blocks)
 
 
-def read_law(equity_value: Any, volatility: Any, term: float, rate: float,
+def read_law(equity_value: Spelled | None, volatility: Spelled | None, term: float, rate: float,
              distribution: str | Path | Distribution | None = None) -> Distribution | Sample:
     """The law of the proceeds: the OPM's risk-neutral lognormal from ``equity_value`` and
     ``volatility`` over ``term`` at ``rate`` (SPEC §7), or the ``distribution`` given (a file or
     a law object)."""
     if distribution is None:
         if equity_value is None:
-            _missing("--equity-value V (or --distribution FILE)")
+            raise ParameterError(M.NEEDS_EITHER, m=M.METHOD, method="montecarlo", what=M.EQUITY_VALUE,
+                                 other=M.DISTRIBUTION)
         if volatility is None:
-            _missing("--volatility S")
+            _missing(M.VOLATILITY)
         return RiskNeutralLognormal(P.positive(equity_value, "equity value"), P.volatility(volatility), term, rate)
     if isinstance(distribution, str | Path):
         if equity_value is not None:
-            raise InputError(M.DISTRIBUTION_WITH_VALUE)
+            raise ParameterError(M.DISTRIBUTION_WITH_VALUE, equity_value=M.EQUITY_VALUE, distribution=M.DISTRIBUTION)
         return read_distribution(distribution, term)
     return distribution
 
@@ -80,9 +79,9 @@ def read_law(equity_value: Any, volatility: Any, term: float, rate: float,
 def check_antithetic(law: Distribution | Sample, antithetic: bool, paths: int) -> None:
     """Antithetic pairs need a law that mirrors its draws and an even number of paths."""
     if antithetic and (isinstance(law, Sample) or not law.supports_antithetic):
-        raise InputError(M.NOT_WITH.format(option="--antithetic", method="montecarlo with this distribution"))
+        raise ParameterError(M.NOT_WITH, option=M.ANTITHETIC, m=M.METHOD, method="montecarlo with this distribution")
     if antithetic and paths % 2:
-        raise InputError(M.ANTITHETIC_ODD.format(value=paths))
+        raise ParameterError(M.ANTITHETIC_ODD, antithetic=M.ANTITHETIC, value=paths)
 
 
 def montecarlo_result(pc: PricingCurve, law: Distribution | Sample, mom: Moments, term: float, rate: float,
@@ -110,11 +109,14 @@ def run_inputs(law: Distribution, term: float, rate: float, paths: int, seed: in
 
 
 def value_montecarlo(
-    scenario: Scenario, equity_value: Any = None, volatility: Any = None, term: Any = None, rate: Any = None, *,
-    paths: Any = DEFAULT_PATHS, seed: Any = 0, chunk_size: Any = DEFAULT_CHUNK, workers: Any = 1,
+    scenario: Scenario, equity_value: Spelled | None = None, volatility: Spelled | None = None,
+    term: Spelled | None = None, rate: Spelled | None = None, *,
+    paths: Spelled | None = DEFAULT_PATHS, seed: Spelled | None = DEFAULT_SEED,
+    chunk_size: Spelled | None = DEFAULT_CHUNK, workers: Spelled | None = DEFAULT_WORKERS,
     scheduler: str | None = None, client: Client | None = None,
     antithetic: bool = False, distribution: str | Path | Distribution | None = None, entity: str | None = None,
-    dlom: str | None = None, dlom_volatility: Any = None, dlom_term: Any = None, progress: Progress | None = None,
+    dlom: str | None = None, dlom_volatility: Spelled | None = None, dlom_term: Spelled | None = None,
+    progress: Progress | None = None, settings: MonteCarloSettings | None = None,
 ) -> ValuationResult:
     """Value every holder and class by Monte Carlo over the proceeds at the liquidity event.
 
@@ -127,14 +129,15 @@ def value_montecarlo(
 
     The chunks run in this process, on a local Dask cluster of ``workers`` processes, on the
     Dask scheduler at ``scheduler``, or on an open Dask ``client``: the numbers are the same to
-    the last bit (see :mod:`~stakeflow.valuation.simulation`).
+    the last bit (see :mod:`~stakeflow.valuation.simulation`). ``settings`` gives paths, seed,
+    chunk size, workers, scheduler and antithetic pairs at once, in place of those arguments
+    (``None`` for one of them takes its default).
     """
-    t = P.term(term if term is not None else _missing("--term T"))
-    r = P.rate(rate if rate is not None else _missing("--rate R"))
-    n = P.whole(paths, M.PATHS, 1)
-    k = P.whole(seed, M.SEED, 0)
-    chunk = P.whole(chunk_size, M.CHUNK, 1)
-    w = P.whole(workers, M.WORKERS, 1)
+    t = P.term(term if term is not None else _missing(M.TERM))
+    r = P.rate(rate if rate is not None else _missing(M.RATE))
+    if settings is None:
+        settings = MonteCarloSettings.read(paths, seed, chunk_size, workers, scheduler, antithetic)
+    n, k, antithetic = settings.paths, settings.seed, settings.antithetic
     law = read_law(equity_value, volatility, t, r, distribution)
     check_antithetic(law, antithetic, n)
     pc = pricing_curve(scenario, entity)
@@ -145,10 +148,12 @@ def value_montecarlo(
     else:
         runs = [Run(0, law, n, k, antithetic)]
         if client is not None:
-            mom = simulate_runs([CurveSource(pc.curve)], runs, chunk_size=chunk, client=client, progress=progress)[0]
+            mom = simulate_runs([CurveSource(pc.curve)], runs, chunk_size=settings.chunk_size, client=client,
+                                progress=progress)[0]
         else:
-            with cluster(scheduler, w) as here:
-                mom = simulate_runs([CurveSource(pc.curve)], runs, chunk_size=chunk, client=here, payouts=[payouts],
+            with cluster(settings.scheduler, settings.workers) as here:
+                mom = simulate_runs([CurveSource(pc.curve)], runs, chunk_size=settings.chunk_size, client=here,
+                                    payouts=[payouts],
                                     progress=progress)[0]
         inputs = run_inputs(law, t, r, n, k, antithetic)
     vol_for_dlom = law.volatility if isinstance(law, RiskNeutralLognormal) else None
@@ -157,17 +162,17 @@ def value_montecarlo(
     return montecarlo_result(pc, law, mom, t, r, inputs, discount)
 
 
-def _stated_dlom(method: str | None, volatility: Any, term: Any, rate: float) -> Dlom | None:
+def _stated_dlom(method: str | None, volatility: Spelled | None, term: Spelled, rate: float) -> Dlom | None:
     if method is None:
         return None
     if volatility is None:
-        raise InputError(M.DLOM_NEEDS.format(name=method, what="--dlom-volatility S with this distribution"))
+        raise ParameterError(M.DLOM_NEEDS_VOLATILITY, dlom=M.DLOM, name=method, volatility=M.DLOM_VOLATILITY)
     return dlom(method, P.volatility(volatility, "DLOM volatility"), P.term(term, "DLOM term"), rate)
 
 
-def _missing(what: str) -> Any:
-    raise InputError(M.NEEDS.format(method="montecarlo", what=what))
+def _missing(what: Param) -> NoReturn:
+    raise ParameterError(M.NEEDS, m=M.METHOD, method="montecarlo", what=what)
 
 
-__all__ = ["DEFAULT_CHUNK", "DEFAULT_PATHS", "CurvePayouts", "Moments", "Workspace", "block_moments",
-           "check_antithetic", "montecarlo_result", "read_law", "run_inputs", "sample_moments", "value_montecarlo"]
+__all__ = ["Progress", "check_antithetic", "montecarlo_result", "read_law", "run_inputs", "sample_moments",
+           "value_montecarlo"]

@@ -14,16 +14,17 @@ Classes are priced the same way from their total payout and reported per share.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..scenario.models import Scenario
+from . import _messages as M
 from . import parameters as P
 from .curves import PricingCurve, pricing_curve
 from .dlom import Dlom, dlom
+from .errors import ParameterError
 from .result import ValuationResult
 
 
-def stated_dlom(method: str | None, m: P.MarketInputs, volatility: Any = None, term: Any = None) -> Dlom | None:
+def stated_dlom(method: str | None, m: P.MarketInputs, volatility: P.Spelled | None = None,
+                term: P.Spelled | None = None) -> Dlom | None:
     """The discount asked for, on the OPM's own σ and T unless others are given."""
     if method is None:
         return None
@@ -33,7 +34,7 @@ def stated_dlom(method: str | None, m: P.MarketInputs, volatility: Any = None, t
 
 
 def opm_result(pc: PricingCurve, m: P.MarketInputs, discount: Dlom | None = None,
-               backsolve: dict[str, Any] | None = None) -> ValuationResult:
+               backsolve: dict[str, str | float] | None = None) -> ValuationResult:
     """OPM values of ``pc`` at the market inputs ``m``."""
     holders = pc.holders.opm(m.equity_value, m.volatility, m.term, m.rate)
     classes = pc.classes.opm(m.equity_value, m.volatility, m.term, m.rate)
@@ -46,20 +47,29 @@ def opm_result(pc: PricingCurve, m: P.MarketInputs, discount: Dlom | None = None
 
 
 def value_opm(
-    scenario: Scenario, equity_value: Any, volatility: Any, term: Any, rate: Any, *,
-    entity: str | None = None, dlom: str | None = None, dlom_volatility: Any = None, dlom_term: Any = None,
+    scenario: Scenario, equity_value: P.Spelled | None = None, volatility: P.Spelled | None = None,
+    term: P.Spelled | None = None, rate: P.Spelled | None = None, *, market: P.MarketInputs | None = None,
+    entity: str | None = None, dlom: str | None = None, dlom_volatility: P.Spelled | None = None,
+    dlom_term: P.Spelled | None = None,
 ) -> ValuationResult:
     """Value every holder and every class of ``entity`` by the option pricing method.
 
     ``equity_value``, ``volatility``, ``term`` and ``rate`` take any spelling of SPEC §1
     (``"25M"``, ``"60%"``, ``3``, ``"4%"``). ``dlom`` (``"finnerty"`` or ``"put"``) states a
     discount for lack of marketability, on the same σ and T unless ``dlom_volatility`` or
-    ``dlom_term`` are given.
+    ``dlom_term`` are given. ``market`` gives the four market inputs at once, already read.
 
     >>> import stakeflow as sf                                              # doctest: +SKIP
     >>> sf.value_opm(sf.load("examples/seed.yaml"), "12M", "60%", 3, "4%").classes   # doctest: +SKIP
     """
-    m = P.MarketInputs.read(equity_value, volatility, term, rate)
+    if market is None:
+        given = ((M.EQUITY_VALUE, equity_value), (M.VOLATILITY, volatility), (M.TERM, term), (M.RATE, rate))
+        for param, val in given:
+            if val is None:
+                raise ParameterError(M.NEEDS, m=M.METHOD, method="opm", what=param)
+        assert equity_value is not None and volatility is not None and term is not None and rate is not None
+        market = P.MarketInputs.read(equity_value, volatility, term, rate)
+    m = market
     discount = stated_dlom(dlom, m, dlom_volatility, dlom_term)
     return opm_result(pricing_curve(scenario, entity), m, discount)
 

@@ -43,6 +43,8 @@ from ._files import load_model, read_text
 from .curves import PricingCurve, pricing_curve
 from .distributions import LognormalLaw
 from .dlom import dlom as make_dlom
+from .errors import ParameterError
+from .parameters import Spelled
 from .result import ScenarioValue, ValuationResult
 
 
@@ -214,7 +216,8 @@ def scenario_value(sc: Scenario, pc: PricingCurve, spec: PwermScenarios, s: Pwer
 
 def value_pwerm(
     scenario: Scenario, scenarios: str | Path | PwermScenarios, *, entity: str | None = None,
-    dlom: str | None = None, dlom_volatility: Any = None, dlom_term: Any = None, dlom_rate: Any = 0,
+    dlom: str | None = None, dlom_volatility: Spelled | None = None, dlom_term: Spelled | None = None,
+    dlom_rate: Spelled = 0,
 ) -> ValuationResult:
     """Value every holder and class as the probability-weighted present value of the scenarios.
 
@@ -226,7 +229,7 @@ def value_pwerm(
     discount = None
     if dlom is not None:
         if dlom_volatility is None or dlom_term is None:
-            raise InputError(M.PWERM_DLOM_NEEDS)
+            raise ParameterError(M.PWERM_DLOM_NEEDS, dlom=M.DLOM, m=M.METHOD, volatility=M.VOLATILITY, term=M.TERM)
         discount = make_dlom(dlom, P.volatility(dlom_volatility, "DLOM volatility"), P.term(dlom_term, "DLOM term"),
                              P.rate(dlom_rate))
     pc = pricing_curve(scenario, entity)

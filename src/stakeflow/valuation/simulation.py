@@ -28,9 +28,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .blocks import Moments, Payouts, Workspace, simulate_blocks
+from .blocks import Payouts, Workspace, simulate_blocks
 from .cluster import cluster_failures, single_threaded
 from .distributions import Distribution
+from .moments import Moments
 from .streams import BLOCK, chunk_blocks, n_blocks
 
 if TYPE_CHECKING:

@@ -9,7 +9,9 @@ every chunk size and every number of workers.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -69,4 +71,41 @@ def block_generator(seed: int, paths: int, index: int) -> tuple[np.random.Genera
     return np.random.Generator(np.random.PCG64(child)), min(BLOCK, paths - index * BLOCK)
 
 
-__all__ = ["BLOCK", "block_generator", "block_sizes", "block_streams", "chunk_blocks", "chunks", "n_blocks"]
+@dataclass(frozen=True)
+class Block:
+    """One block of paths of a seeded run of profit paths: its random streams depend only on
+    ``(seed, index)``.
+
+    Revenue shocks come from the block's own stream (:func:`block_generator`); each event's draws
+    from a stream keyed by the event's id, so adding an event or a contract never changes the
+    revenue paths, and two structures projected with the same seed see the same paths (common
+    random numbers). ``first`` is the run's index of the block's first path.
+    """
+
+    seed: int
+    index: int
+    size: int
+    first: int
+    paths: int
+
+    def normals(self, years: int) -> np.ndarray:
+        """``(size, years)`` standard normals; year ``t``'s draws do not depend on the horizon."""
+        gen, _ = block_generator(self.seed, self.paths, self.index)
+        return gen.standard_normal((years, self.size)).T
+
+    def uniforms(self, key: str, years: int) -> np.ndarray:
+        """``(size, years)`` uniforms from the stream of ``key`` (an event id)."""
+        ss = np.random.SeedSequence(self.seed, spawn_key=(self.index, 1 + zlib.crc32(key.encode())))
+        return np.random.Generator(np.random.PCG64(ss)).random((years, self.size)).T
+
+
+def run_blocks(paths: int, seed: int) -> Iterator[Block]:
+    """The blocks of a run of ``paths`` profit paths drawn from ``seed``, in order."""
+    first = 0
+    for index, size in enumerate(block_sizes(paths)):
+        yield Block(seed, index, size, first, paths)
+        first += size
+
+
+__all__ = ["BLOCK", "Block", "block_generator", "block_sizes", "block_streams", "chunk_blocks", "chunks", "n_blocks",
+           "run_blocks"]

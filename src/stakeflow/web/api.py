@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from ..analysis import _restructuring_messages as RM
 from ..valuation import _messages as VM
 from ..valuation import parameters as P
+from ..valuation.errors import ParameterError
 from . import _messages as M
 from . import schemas as S
 from .hostile import refuse
@@ -121,7 +122,7 @@ async def read_body(request: Request, model: type[Model]) -> Model:
 
 def paths_within(value: Any, most: int, default: int) -> int:
     """A ``paths`` option, refused (422) above the server's ``--max-paths``."""
-    n = default if value is None else P.whole(value, VM.PATHS, 1)
+    n = default if value is None else P.whole(value, VM.PATHS, 1, VM.PATHS_PARAM)
     if n > most:
         raise ApiError(422, [M.MAX_PATHS.format(paths=n, most=most)])
     return n
@@ -339,8 +340,8 @@ class Api:
             ask = await read_body(request, S.AskCompare)
             paths = paths_within(ask.paths, self.max_paths, COMPARE_PATHS)
             if paths < 2:
-                raise ApiError(422, [f"error: {RM.PATHS.format(least=2, value=ask.paths)}"])
-            seed = 0 if ask.seed is None else P.whole(ask.seed, RM.SEED, 0)
+                raise ParameterError(RM.PATHS, name=VM.PATHS_PARAM, least=2, value=ask.paths)
+            seed = 0 if ask.seed is None else P.whole(ask.seed, VM.SEED, 0, VM.SEED_PARAM)
             before = await self.text_of(ask.before, ask.before_id) if (ask.before or ask.before_id) else None
             after = await self.text_of(ask.after, ask.after_id) if (ask.after or ask.after_id) else None
             if before is None or after is None:

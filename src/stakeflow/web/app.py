@@ -24,8 +24,9 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..io.flags import error_lines
 from ..scenario import loads
-from ..scenario.errors import InputError, StakeflowError
+from ..scenario.errors import StakeflowError
 from . import _messages as M
 from . import schemas as S
 from .api import Api, ApiError
@@ -93,8 +94,7 @@ def create_app(database: str = "sqlite://", seed_examples: bool = True, *, host:
 
     @app.exception_handler(StakeflowError)
     async def _user_error(_: Request, exc: StakeflowError) -> JSONResponse:
-        lines = exc.lines_naming("scenario") if isinstance(exc, InputError) else exc.lines()
-        return JSONResponse({"errors": lines}, status_code=422)
+        return JSONResponse({"errors": error_lines(exc, "scenario")}, status_code=422)
 
     @app.exception_handler(RequestValidationError)
     async def _bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:

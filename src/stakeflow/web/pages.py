@@ -14,8 +14,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from ..analysis import _restructuring_messages as RM
 from ..analysis.compare import parse_mapping
+from ..valuation import _messages as VM
 from ..valuation.parameters import whole
 from .api import COMPARE_PATHS, Api, ApiError, paths_within
 from .store import Saved, as_id
@@ -121,7 +121,7 @@ def pages_router(api: Api) -> APIRouter:
         after = await api.text_of(None, after_id)
         n = paths_within(paths, api.max_paths, COMPARE_PATHS)
         kwargs = {"before": before, "after": after, "mapping": parse_mapping([map]), "paths": n,
-                  "seed": whole(seed, RM.SEED, 0)}
+                  "seed": whole(seed, VM.SEED, 0, VM.SEED_PARAM)}
         resp = await api.compute(None, "report", kwargs, [before, after])
         if resp.status_code != 200:
             return resp

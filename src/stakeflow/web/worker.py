@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from ..io.flags import error_lines
 from ..scenario import errors as E
-from ..scenario.errors import InputError, StakeflowError
+from ..scenario.errors import StakeflowError
 from . import _messages as M
 
 log = logging.getLogger("stakeflow.web")
@@ -68,10 +69,8 @@ def _run_one(conn: Connection, name: str, kwargs: dict[str, Any], with_progress:
                 conn.send(("errors", (422, [M.AMOUNT_TOO_BIG])))
                 return
         conn.send(("ok", doc))
-    except InputError as exc:
-        conn.send(("errors", (422, exc.lines_naming("scenario"))))
     except StakeflowError as exc:
-        conn.send(("errors", (422, exc.lines())))
+        conn.send(("errors", (422, error_lines(exc, "scenario"))))
     except JobError as exc:
         conn.send(("errors", (exc.status, exc.lines)))
     except OverflowError:
