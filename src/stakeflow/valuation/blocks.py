@@ -92,18 +92,15 @@ def simulate_blocks(payouts: Payouts, law: Distribution, paths: int, seed: int, 
     payout of a path does not depend on its neighbours) and reduced block by block.
     """
     work = work or Workspace()
-    sizes = [min(BLOCK, paths - i * BLOCK) for i in range(first, first + count)]
-    x = work.proceeds(sum(sizes))
-    start = 0
-    for i, n in zip(range(first, first + count), sizes, strict=True):
+    moments = []
+    for i in range(first, first + count):
+        # Block by block: a block's proceeds and payouts stay in cache between the curve and
+        # the moments, instead of a whole chunk's streaming through memory twice.
+        n = min(BLOCK, paths - i * BLOCK)
+        x = work.proceeds(n)
         gen, _ = block_generator(seed, paths, i)
-        law.draw(gen, n, antithetic, out=x[start : start + n])
-        start += n
-    outs = payouts(x)
-    moments, start = [], 0
-    for n in sizes:
-        moments.append(block_moments([o[start : start + n] for o in outs], antithetic))
-        start += n
+        law.draw(gen, n, antithetic, out=x)
+        moments.append(block_moments(payouts(x), antithetic))
     return moments
 
 
