@@ -370,24 +370,10 @@ def payoff_curve(sc: Scenario, entity: str | None = None, date: Any = None) -> P
         for claimant, _, col, share in comp[ent.id].payees:
             if claimant in holder_map:
                 holder_map[claimant].append((col_of[(ent.id, col)], share))
-    holders = list(terminals)
     classes = [str(cid) for cid, _ in comp[root.id].parts] if root.is_equity else []
-    class_cols = [col_of[(root.id, j)] for j in range(len(classes))]
-    named = {e.id: e.name or e.id for e in sc.entities} | {h.id: h.name or h.id for h in sc.holders}
-    return PayoffCurve.from_parts(
-        entity=root.id,
-        currency=sc.currency,
-        holders=holders,
-        classes=classes,
-        class_shares={c: root.class_shares(c) for c in classes},
-        names={k: named.get(k, k) for k in [*holders, *classes]},
-        grid=grid,
-        part_values=[tuple(r) for r in values_rows],
-        part_slopes=[tuple(r) for r in slope_rows],
-        holder_map={h: tuple(m) for h, m in holder_map.items()},
-        class_cols=class_cols,
-        evaluations=sum(len(ce.starts) for ce in comp.values()),
-    )
+    return _curve(sc, root, terminals, holder_map, classes, [col_of[(root.id, j)] for j in range(len(classes))],
+                  grid=grid, part_values=[tuple(r) for r in values_rows], part_slopes=[tuple(r) for r in slope_rows],
+                  evaluations=sum(len(ce.starts) for ce in comp.values()))
 
 
 def _single(sc: Scenario, root: Entity, ce: CompiledEntity, terminals: list[str]) -> PayoffCurve:
@@ -396,8 +382,16 @@ def _single(sc: Scenario, root: Entity, ce: CompiledEntity, terminals: list[str]
         if claimant in holder_map:
             holder_map[claimant].append((col, share))
     classes = [str(cid) for cid, _ in ce.parts]
-    named = {e.id: e.name or e.id for e in sc.entities} | {h.id: h.name or h.id for h in sc.holders}
+    return _curve(sc, root, terminals, holder_map, classes, list(range(len(classes))), grid=list(ce.starts),
+                  part_values=ce.values, part_slopes=ce.slopes, evaluations=len(ce.starts),
+                  part_floats=ce.float_rows())
+
+
+def _curve(sc: Scenario, root: Entity, terminals: list[str], holder_map: dict[str, list[tuple[int, Fraction]]],
+           classes: list[str], class_cols: list[int], **parts: Any) -> PayoffCurve:
+    """The curve of ``root`` from its parts: holders and classes named as the file names them."""
     holders = list(terminals)
+    named = {e.id: e.name or e.id for e in sc.entities} | {h.id: h.name or h.id for h in sc.holders}
     return PayoffCurve.from_parts(
         entity=root.id,
         currency=sc.currency,
@@ -405,13 +399,9 @@ def _single(sc: Scenario, root: Entity, ce: CompiledEntity, terminals: list[str]
         classes=classes,
         class_shares={c: root.class_shares(c) for c in classes},
         names={k: named.get(k, k) for k in [*holders, *classes]},
-        grid=list(ce.starts),
-        part_values=ce.values,
-        part_slopes=ce.slopes,
         holder_map={h: tuple(m) for h, m in holder_map.items()},
-        class_cols=list(range(len(classes))),
-        evaluations=len(ce.starts),
-        part_floats=ce.float_rows(),
+        class_cols=class_cols,
+        **parts,
     )
 
 
