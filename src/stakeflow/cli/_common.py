@@ -21,6 +21,7 @@ from ..io.flags import error_lines
 from ..scenario import Scenario, load
 from ..scenario.errors import StakeflowError, one_line
 from ..scenario.numbers import money_text, short_amount
+from ..valuation.parameters import DEFAULT_CHUNK
 
 # Piped or redirected output is read in full (by a file, a pager, another program): give tables the
 # room they need instead of a terminal's 80 columns, which would fold or cut amounts. Names, ids and
@@ -51,6 +52,16 @@ ShowProgress = Annotated[bool | None,
                          typer.Option("--progress/--no-progress",
                                       help="Progress bar on stderr (default: when stderr is a terminal).")]
 PartyMap = Annotated[list[str] | None, typer.Option("--map", help=MAP_HELP)]
+# The market inputs and Monte Carlo settings of `value` and `sweep`.
+EquityValue = Annotated[str | None, typer.Option("--equity-value", help="Equity value today, e.g. 25M.")]
+Volatility = Annotated[str | None, typer.Option("--volatility", help="Annual volatility, e.g. 60% or 0.6.")]
+Term = Annotated[str | None, typer.Option("--term", help="Years to the liquidity event, e.g. 3.")]
+Rate = Annotated[str | None, typer.Option("--rate", help="Continuous risk-free rate, e.g. 4% or 0.04.")]
+ChunkSize = Annotated[str | None,
+                      typer.Option("--chunk-size", help=f"Paths per unit of work (default {DEFAULT_CHUNK:,}).")]
+Antithetic = Annotated[bool, typer.Option("--antithetic", help="Antithetic variates (pairs z, -z).")]
+ValuedEntity = Annotated[str | None, typer.Option(
+    "--entity", help="Entity to value (default: exit entity or single root).")]
 
 
 def fail(lines: list[str]) -> NoReturn:

@@ -13,12 +13,19 @@ from ..analysis.sweep_figure import check_plottable, sweep_figure
 from ..io.atomic import write_all
 from ..io.frames import check_table_path, table_writer
 from ..scenario.errors import InputError
-from ..valuation.parameters import DEFAULT_CHUNK, DEFAULT_PATHS
+from ..valuation.parameters import DEFAULT_PATHS
 from ._app import app
 from ._common import (
+    Antithetic,
+    ChunkSize,
     DistributionDate,
+    EquityValue,
+    Rate,
     ScenarioFile,
     ShowProgress,
+    Term,
+    ValuedEntity,
+    Volatility,
     console,
     emit_json,
     load_scenario,
@@ -41,17 +48,17 @@ def sweep(
     grid: list[str] = typer.Option(None, "--grid",
                                    help="An axis: NAME=LOW:HIGH:COUNT or NAME=V1,V2,... where NAME is equity_value, "
                                         "volatility, term, rate or a field path (repeat for more axes)."),
-    equity_value: str = typer.Option(None, "--equity-value", help="Equity value today, e.g. 25M."),
-    volatility: str = typer.Option(None, "--volatility", help="Annual volatility, e.g. 60% or 0.6."),
-    term: str = typer.Option(None, "--term", help="Years to the liquidity event, e.g. 3."),
-    rate: str = typer.Option(None, "--rate", help="Continuous risk-free rate, e.g. 4% or 0.04."),
+    equity_value: EquityValue = None,
+    volatility: Volatility = None,
+    term: Term = None,
+    rate: Rate = None,
     paths: str = typer.Option(None, "--paths", help=f"Monte Carlo paths per point (default {DEFAULT_PATHS:,})."),
     seed: str = typer.Option(None, "--seed", help="Monte Carlo seed, the same at every point (default 0)."),
-    chunk_size: str = typer.Option(None, "--chunk-size", help=f"Paths per unit of work (default {DEFAULT_CHUNK:,})."),
-    antithetic: bool = typer.Option(False, "--antithetic", help="Antithetic variates (pairs z, -z)."),
+    chunk_size: ChunkSize = None,
+    antithetic: Antithetic = False,
     scheduler: str = typer.Option(None, "--scheduler", help="Run on the Dask scheduler at ADDRESS (tcp://host:8786)."),
     workers: str = typer.Option(None, "--workers", help="Run on a local Dask cluster of W worker processes."),
-    entity: str = typer.Option(None, "--entity", help="Entity to value (default: exit entity or single root)."),
+    entity: ValuedEntity = None,
     date: DistributionDate = None,
     output: Path = typer.Option(None, "-o", "--output", help="Write the tidy table: .parquet or .csv."),
     plot: Path = typer.Option(None, "--plot", help="Write a chart (.html or .png): lines (one axis), heatmap (two)."),

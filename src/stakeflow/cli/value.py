@@ -16,10 +16,26 @@ from rich.text import Text
 from ..io.tables import export, value_inputs, value_tables
 from ..valuation.method import is_sample_file
 from ..valuation.method import value as value_with
-from ..valuation.parameters import DEFAULT_CHUNK, DEFAULT_PATHS, MAX_PATHS, paths_within
+from ..valuation.parameters import DEFAULT_PATHS, MAX_PATHS, paths_within
 from ..valuation.result import ValuationResult
 from ._app import app
-from ._common import console, emit_json, err_console, load_scenario, money, pct, table, user_errors
+from ._common import (
+    Antithetic,
+    ChunkSize,
+    EquityValue,
+    Rate,
+    Term,
+    ValuedEntity,
+    Volatility,
+    console,
+    emit_json,
+    err_console,
+    load_scenario,
+    money,
+    pct,
+    table,
+    user_errors,
+)
 
 
 @contextmanager
@@ -38,10 +54,10 @@ def _progress_bar(show: bool, total: int) -> Iterator[Any]:
 def value(
     file: Path = typer.Argument(..., help="Scenario file (YAML or JSON)."),
     method: str = typer.Option("opm", "--method", help="opm, montecarlo or pwerm."),
-    equity_value: str = typer.Option(None, "--equity-value", help="Equity value today, e.g. 25M."),
-    volatility: str = typer.Option(None, "--volatility", help="Annual volatility, e.g. 60% or 0.6."),
-    term: str = typer.Option(None, "--term", help="Years to the liquidity event, e.g. 3."),
-    rate: str = typer.Option(None, "--rate", help="Continuous risk-free rate, e.g. 4% or 0.04."),
+    equity_value: EquityValue = None,
+    volatility: Volatility = None,
+    term: Term = None,
+    rate: Rate = None,
     backsolve_class: str = typer.Option(None, "--backsolve", help="Solve the equity value from this class's price."),
     price: str = typer.Option(None, "--price", help="Price per share of the --backsolve class."),
     dlom: str = typer.Option(None, "--dlom", help="Discount for lack of marketability: finnerty or put."),
@@ -51,13 +67,13 @@ def value(
     paths: str = typer.Option(None, "--paths", help=f"Monte Carlo paths (default {DEFAULT_PATHS:,})."),
     max_paths: str = typer.Option(None, "--max-paths", help=f"Most --paths allowed (default {MAX_PATHS:,})."),
     seed: str = typer.Option(None, "--seed", help="Monte Carlo seed (default 0)."),
-    chunk_size: str = typer.Option(None, "--chunk-size", help=f"Paths per unit of work (default {DEFAULT_CHUNK:,})."),
+    chunk_size: ChunkSize = None,
     workers: str = typer.Option(None, "--workers", help="Monte Carlo on a local Dask cluster of W processes."),
     scheduler: str = typer.Option(None, "--scheduler", help="Monte Carlo on the Dask scheduler at ADDRESS."),
-    antithetic: bool = typer.Option(False, "--antithetic", help="Antithetic variates (pairs z, -z)."),
+    antithetic: Antithetic = False,
     distribution: Path = typer.Option(None, "--distribution", help="Terminal values: .csv/.npy sample or .yaml law."),
     scenarios: Path = typer.Option(None, "--scenarios", help="PWERM scenarios file (YAML)."),
-    entity: str = typer.Option(None, "--entity", help="Entity to value (default: exit entity or single root)."),
+    entity: ValuedEntity = None,
     date: str = typer.Option(None, "--date", help="Distribution date, YYYY-MM-DD (default: exit.date)."),
     progress: bool = typer.Option(None, "--progress/--no-progress",
                                   help="Progress bar on stderr (default: when stderr is a terminal)."),
