@@ -11,21 +11,38 @@ from typing import Any
 from ..scenario import models
 from ..scenario.models import Entity, Holder, Holding, Scenario, make_class
 from . import _messages as M
+from .decimals import fraction_text
 from .ocf_imported import OcfImport
 from .ocf_marks import marks_of
-from .ocf_state import (
-    _ID,
-    _KIND_OF_RELATIONSHIP,
-    ImportState,
-    _Class,
-    _date,
-    _enum,
-    _Ids,
-    _Security,
-    _show,
-    _weights,
-    slug,
-)
+from .ocf_state import VALID_ID, ClassDraft, Ids, ImportState, SecurityDraft, enum_value, ocf_date, slug
+
+# The scenario's holder kind for each OCF stakeholder relationship.
+_KIND_OF_RELATIONSHIP = {
+    "FOUNDER": "founder",
+    "EMPLOYEE": "employee",
+    "EX_EMPLOYEE": "employee",
+    "NON_US_EMPLOYEE": "employee",
+    "EXECUTIVE": "employee",
+    "OFFICER": "employee",
+    "INVESTOR": "investor",
+    "ADVISOR": "other",
+    "EX_ADVISOR": "other",
+    "CONSULTANT": "other",
+    "EX_CONSULTANT": "other",
+    "BOARD_MEMBER": "other",
+    "OTHER": "other",
+}
+
+
+def _weights(secs: list[SecurityDraft]) -> dict[str, Fraction]:
+    """Holding shares of a convertible class's securities: the exported weights while they stay
+    proportional to the amounts, else the amounts."""
+    ws = [s.weight for s in secs]
+    if all(w for w in ws):
+        ratios = {s.quantity / s.weight for s in secs if s.weight}
+        if len(ratios) == 1:
+            return {s.sid: s.weight or Fraction(0) for s in secs}
+    return {s.sid: s.quantity for s in secs}
 
 
 class Build(ImportState):
@@ -38,7 +55,7 @@ class Build(ImportState):
             marks = marks_of(obj)
             kind = marks.get("kind")
             if kind not in typing.get_args(models.HolderKind):
-                kind = _KIND_OF_RELATIONSHIP.get(str(_enum(obj.current_relationship)))
+                kind = _KIND_OF_RELATIONSHIP.get(str(enum_value(obj.current_relationship)))
             holders.append(Holder.model_validate({"id": self.holder_of[obj.id], "name": obj.name.legal_name,
                                                   "kind": kind}))
             self.line_notes[("holders", i)] = f"OCF stakeholder {obj.id}"
@@ -110,7 +127,7 @@ class Build(ImportState):
             stakeflow=1,
             name=issuer.legal_name,
             currency=self.currency,
-            as_of=_date(cap.manifest.as_of),
+            as_of=ocf_date(cap.manifest.as_of),
             holders=tuple(holders),
             entities=(entity,),
         )
@@ -128,15 +145,15 @@ class Build(ImportState):
         return OcfImport(sc, self.source, self.unmapped, self.ignored, self.notes, counts, self.applied,
                          self.line_notes)
 
-    def _seniorities(self, drafts: list[_Class]) -> dict[str, int]:
+    def _seniorities(self, drafts: list[ClassDraft]) -> dict[str, int]:
         values = sorted({d.seniority for d in drafts if d.kind == "preferred"})
         if all(v.denominator == 1 for v in values):
             return {d.ocf_id: int(d.seniority) for d in drafts}
-        self.note(M.NOTE_SENIORITY_RANKED.format(values=", ".join(_show(v) for v in values)))
+        self.note(M.NOTE_SENIORITY_RANKED.format(values=", ".join(fraction_text(v) for v in values)))
         rank = {v: i + 1 for i, v in enumerate(values)}
         return {d.ocf_id: rank.get(d.seniority, 0) for d in drafts}
 
-    def _class_fields(self, d: _Class, ranks: dict[str, int]) -> dict[str, Any]:
+    def _class_fields(self, d: ClassDraft, ranks: dict[str, int]) -> dict[str, Any]:
         out: dict[str, Any] = {"id": d.id, "name": d.name, "kind": d.kind}
         if d.votes is not None and d.votes != 1:
             out["votes_per_share"] = d.votes
@@ -156,7 +173,7 @@ class Build(ImportState):
 
     def _derived_classes(self, class_of: dict[tuple[Any, ...], str]) -> list[tuple[dict[str, Any], str]]:
         """Option, warrant and convertible classes, one per group of securities with the same terms."""
-        groups: dict[tuple[Any, ...], list[_Security]] = {}
+        groups: dict[tuple[Any, ...], list[SecurityDraft]] = {}
         for s in self.securities.values():
             if s.kind != "stock" and s.open:
                 groups.setdefault(s.group, []).append(s)
@@ -174,19 +191,20 @@ class Build(ImportState):
                 several = strikes_per_plan[(mark, plan_id)] > 1
                 base = [mark] if mark else []
                 if not several:
-                    base += [plan_id if plan_id and _ID.match(plan_id) else None, slug(plan_name or ""), "options"]
+                    base += [plan_id if plan_id and VALID_ID.match(plan_id) else None, slug(plan_name or ""), "options"]
                 else:
                     stem = slug(plan_name or "") or "options"
-                    base += [slug(f"{stem} at {_show(strike)}")]
-                name = plan_name if plan_name and not several else f"{plan_name or 'Options'} at {_show(strike)}"
+                    base += [slug(f"{stem} at {fraction_text(strike)}")]
+                name = (plan_name if plan_name and not several
+                        else f"{plan_name or 'Options'} at {fraction_text(strike)}")
                 spec = {"kind": "option", "name": name, "strike": strike}
                 note = f"OCF equity compensation under plan {plan_id}" if plan_id else "OCF equity compensation"
             elif kind == "warrant":
                 _, mark, strike = group
                 several = strikes_of_warrants[mark] > 1
                 base = [mark] if mark else []
-                base += [slug(f"warrants at {_show(strike)}") if several else "warrants"]
-                spec = {"kind": "warrant", "name": f"Warrants at {_show(strike)}", "strike": strike}
+                base += [slug(f"warrants at {fraction_text(strike)}") if several else "warrants"]
+                spec = {"kind": "warrant", "name": f"Warrants at {fraction_text(strike)}", "strike": strike}
                 note = "OCF warrant issuances"
             else:
                 _, mark, ckind, terms = group
@@ -196,7 +214,7 @@ class Build(ImportState):
                 total = sum((s.quantity for s in secs), Fraction(0))
                 spec["invested" if ckind == "safe" else "principal"] = total
                 note = f"OCF convertible issuances ({ckind})"
-            ids = _Ids()
+            ids = Ids()
             ids.used = taken
             spec = {"id": ids.take(base, kind), **spec}
             out.append((spec, note))

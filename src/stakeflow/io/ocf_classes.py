@@ -8,21 +8,22 @@ from fractions import Fraction
 from typing import Any
 
 from . import _messages as M
+from .decimals import fraction_text
 from .ocf_imported import OcfItem
 from .ocf_marks import exact, marks_of
-from .ocf_state import _ID, _ISSUANCES, ImportState, _Class, _date, _enum, _num, _show, slug
+from .ocf_state import ISSUANCES, VALID_ID, ClassDraft, ImportState, enum_value, ocf_date, ocf_number, slug
 
 
 class StockClasses(ImportState):
     def _stock_class(self, obj: Any) -> None:
         marks = marks_of(obj)
-        kind = "common" if _enum(obj.class_type) == "COMMON" else "preferred"
+        kind = "common" if enum_value(obj.class_type) == "COMMON" else "preferred"
         cid = self.ids_for_class(obj.id, obj.name)
-        draft = _Class(ocf_id=obj.id, id=cid, name=obj.name, kind=kind, votes=_num(obj.votes_per_share))
-        draft.seniority = _num(obj.seniority) or Fraction(0)
+        draft = ClassDraft(ocf_id=obj.id, id=cid, name=obj.name, kind=kind, votes=ocf_number(obj.votes_per_share))
+        draft.seniority = ocf_number(obj.seniority) or Fraction(0)
         self.classes[obj.id] = draft
         if kind == "common":
-            if obj.conversion_rights or _num(obj.liquidation_preference_multiple) not in (None, 1) or (
+            if obj.conversion_rights or ocf_number(obj.liquidation_preference_multiple) not in (None, 1) or (
                 obj.participation_cap_multiple is not None
             ):
                 self.note(M.NOTE_COMMON_TERMS.format(id=cid))
@@ -34,9 +35,10 @@ class StockClasses(ImportState):
         draft.invested = self._exact(obj, marks, "invested", None)
         if draft.invested is not None:
             draft.price = None
-        lpm = self._exact(obj, marks, "liquidation_preference_multiple", _num(obj.liquidation_preference_multiple))
+        lpm = self._exact(obj, marks, "liquidation_preference_multiple",
+                          ocf_number(obj.liquidation_preference_multiple))
         draft.lpm = Fraction(1) if lpm is None else lpm
-        cap_multiple = self._exact(obj, marks, "participation_cap_multiple", _num(obj.participation_cap_multiple))
+        cap_multiple = self._exact(obj, marks, "participation_cap_multiple", ocf_number(obj.participation_cap_multiple))
         participating = marks.get("participating")
         if participating is not None:
             draft.participating = participating == "true"
@@ -53,7 +55,7 @@ class StockClasses(ImportState):
 
     def _ratio(self, obj: Any) -> tuple[Fraction | None, Fraction | None]:
         """The conversion ratio into common (and the conversion price) of a preferred class."""
-        commons = {c.id: c for c in self.cap.stock_classes if _enum(c.class_type) == "COMMON"}
+        commons = {c.id: c for c in self.cap.stock_classes if enum_value(c.class_type) == "COMMON"}
         rights = []
         for r in obj.conversion_rights or ():
             mech = r.conversion_mechanism
@@ -65,11 +67,11 @@ class StockClasses(ImportState):
 
         def votes(item: tuple[Any, Any, Any]) -> Fraction:
             target = item[2]
-            v = _num(commons[target].votes_per_share) if target in commons else None
+            v = ocf_number(commons[target].votes_per_share) if target in commons else None
             return v if v else Fraction(10**9)
 
         _, mech, _ = min(rights, key=votes)
-        num, den = _num(mech.ratio.numerator), _num(mech.ratio.denominator)
+        num, den = ocf_number(mech.ratio.numerator), ocf_number(mech.ratio.denominator)
         ratio = num / den if num is not None and den else None
         price, _why = self.money(mech.conversion_price)
         return ratio, price
@@ -85,10 +87,10 @@ class StockClasses(ImportState):
             }
             if len(prices) == 1:
                 draft.price = prices.pop()
-                self.note(M.NOTE_PRICE_FROM_ISSUANCES.format(id=draft.id, price=_show(draft.price)))
+                self.note(M.NOTE_PRICE_FROM_ISSUANCES.format(id=draft.id, price=fraction_text(draft.price)))
             elif draft.conversion_price is not None:
                 draft.price = draft.conversion_price * draft.ratio
-                self.note(M.NOTE_PRICE_FROM_CONVERSION.format(id=draft.id, price=_show(draft.price)))
+                self.note(M.NOTE_PRICE_FROM_CONVERSION.format(id=draft.id, price=fraction_text(draft.price)))
             elif draft.problem is None:
                 draft.problem = M.NO_PRICE
         for draft in self.classes.values():
@@ -103,30 +105,31 @@ class StockClasses(ImportState):
             for plan in self.cap.stock_plans:
                 self.ignore(plan, M.NO_EFFECT_PLAN)
             return
-        txs = sorted(self.cap.transactions, key=lambda t: _date(t.date) or dt.date.min)
+        txs = sorted(self.cap.transactions, key=lambda t: ocf_date(t.date) or dt.date.min)
         for plan in self.cap.stock_plans:
             marks = marks_of(plan)
-            reserved = self._exact(plan, marks, "initial_shares_reserved", _num(plan.initial_shares_reserved))
+            reserved = self._exact(plan, marks, "initial_shares_reserved", ocf_number(plan.initial_shares_reserved))
             granted = returned = Fraction(0)
             for t in txs:
                 if getattr(t, "stock_plan_id", None) != plan.id:
                     continue
                 if t.object_type == "TX_STOCK_PLAN_POOL_ADJUSTMENT":
-                    reserved = _num(t.shares_reserved)
+                    reserved = ocf_number(t.shares_reserved)
                 elif t.object_type == "TX_STOCK_PLAN_RETURN_TO_POOL":
-                    returned += _num(t.quantity) or Fraction(0)
-                elif t.object_type in _ISSUANCES and t.object_type != "TX_CONVERTIBLE_ISSUANCE":
-                    granted += _num(getattr(t, "quantity", None)) or Fraction(0)
+                    returned += ocf_number(t.quantity) or Fraction(0)
+                elif t.object_type in ISSUANCES and t.object_type != "TX_CONVERTIBLE_ISSUANCE":
+                    granted += ocf_number(getattr(t, "quantity", None)) or Fraction(0)
             available = (reserved or Fraction(0)) - granted + returned
             if available <= 0:
-                self.ignore(plan, M.POOL_EMPTY.format(granted=_show(granted), reserved=_show(reserved or Fraction(0))))
+                self.ignore(plan, M.POOL_EMPTY.format(granted=fraction_text(granted),
+                                                      reserved=fraction_text(reserved or Fraction(0))))
                 continue
             holder = marks.get("holder")
             if holder not in self.holder_of.values():
                 holder = None
             mark = marks.get("pool")
             same = next((p["class"] for p in self.pools.values() if mark and p["mark"] == mark), None)
-            cid = same or self._new_class_id(mark if mark and _ID.match(mark) else slug(f"pool {plan.plan_name}"))
+            cid = same or self._new_class_id(mark if mark and VALID_ID.match(mark) else slug(f"pool {plan.plan_name}"))
             self.pools[plan.id] = {"class": cid, "mark": mark, "name": plan.plan_name, "holder": holder,
                                    "shares": available}
-            self.apply(plan, M.APPLIED_POOL_PLAN.format(shares=_show(available)))
+            self.apply(plan, M.APPLIED_POOL_PLAN.format(shares=fraction_text(available)))

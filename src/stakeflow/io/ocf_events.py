@@ -8,7 +8,42 @@ from fractions import Fraction
 from typing import Any
 
 from . import _messages as M
-from .ocf_state import _MOVES, _NO_EFFECT, _REMOVALS, _RETRACTIONS, ImportState, _Class, _date, _num, _Security, _show
+from .decimals import fraction_text
+from .ocf_state import ClassDraft, ImportState, SecurityDraft, ocf_date, ocf_number
+
+# Transactions that change nothing the scenario holds, and why.
+_NO_EFFECT = {
+    "TX_STOCK_ACCEPTANCE": M.NO_EFFECT_ACCEPTANCE,
+    "TX_WARRANT_ACCEPTANCE": M.NO_EFFECT_ACCEPTANCE,
+    "TX_CONVERTIBLE_ACCEPTANCE": M.NO_EFFECT_ACCEPTANCE,
+    "TX_EQUITY_COMPENSATION_ACCEPTANCE": M.NO_EFFECT_ACCEPTANCE,
+    "TX_PLAN_SECURITY_ACCEPTANCE": M.NO_EFFECT_ACCEPTANCE,
+    "TX_VESTING_START": M.NO_EFFECT_VESTING,
+    "TX_VESTING_EVENT": M.NO_EFFECT_VESTING,
+    "TX_VESTING_ACCELERATION": M.NO_EFFECT_VESTING,
+    "TX_ISSUER_AUTHORIZED_SHARES_ADJUSTMENT": M.NO_EFFECT_AUTHORIZED,
+    "TX_STOCK_CLASS_AUTHORIZED_SHARES_ADJUSTMENT": M.NO_EFFECT_AUTHORIZED,
+    "TX_STOCK_PLAN_POOL_ADJUSTMENT": M.NO_EFFECT_POOL,
+    "TX_STOCK_PLAN_RETURN_TO_POOL": M.NO_EFFECT_POOL,
+}
+# Transactions that take a quantity out of a security and put it nowhere in the cap table.
+_REMOVALS = {
+    "TX_STOCK_CANCELLATION", "TX_STOCK_REPURCHASE", "TX_WARRANT_CANCELLATION",
+    "TX_EQUITY_COMPENSATION_CANCELLATION", "TX_PLAN_SECURITY_CANCELLATION",
+}
+# Transactions that move a quantity of a security into the new securities they name.
+_MOVES = {
+    "TX_STOCK_TRANSFER": "quantity", "TX_STOCK_CONVERSION": "quantity_converted",
+    "TX_STOCK_REISSUANCE": None, "TX_WARRANT_TRANSFER": "quantity", "TX_WARRANT_EXERCISE": None,
+    "TX_EQUITY_COMPENSATION_TRANSFER": "quantity", "TX_PLAN_SECURITY_TRANSFER": "quantity",
+    "TX_EQUITY_COMPENSATION_EXERCISE": "quantity", "TX_PLAN_SECURITY_EXERCISE": "quantity",
+    "TX_EQUITY_COMPENSATION_RELEASE": "quantity", "TX_PLAN_SECURITY_RELEASE": "quantity",
+    "TX_CONVERTIBLE_TRANSFER": None, "TX_CONVERTIBLE_CONVERSION": None,
+}
+_RETRACTIONS = {
+    "TX_STOCK_RETRACTION", "TX_WARRANT_RETRACTION", "TX_CONVERTIBLE_RETRACTION",
+    "TX_EQUITY_COMPENSATION_RETRACTION", "TX_PLAN_SECURITY_RETRACTION",
+}
 
 
 class Events(ImportState):
@@ -31,10 +66,10 @@ class Events(ImportState):
                 sec.open = False
                 self.apply(tx, M.APPLIED_CLOSED.format(ref=sec.sid))
             elif t in _REMOVALS:
-                self._remove(tx, sec, _num(tx.quantity))
+                self._remove(tx, sec, ocf_number(tx.quantity))
             elif t in _MOVES:
                 field_name = _MOVES[t]
-                q = _num(getattr(tx, field_name)) if field_name else None
+                q = ocf_number(getattr(tx, field_name)) if field_name else None
                 results = list(tx.resulting_security_ids or ())
                 missing = [r for r in results if r not in self.issued]
                 if missing or not results:
@@ -44,7 +79,7 @@ class Events(ImportState):
             else:  # a transaction type of a later pyocf
                 self.unmap(tx, M.UNKNOWN_TRANSACTION.format(type=t))
 
-    def _target(self, tx: Any, sid: str) -> _Security | None:
+    def _target(self, tx: Any, sid: str) -> SecurityDraft | None:
         sec = self.securities.get(sid)
         if sec is not None:
             if not sec.open:
@@ -57,7 +92,7 @@ class Events(ImportState):
             self.unmap(tx, M.UNKNOWN_SECURITY.format(ref=sid))
         return None
 
-    def _remove(self, tx: Any, sec: _Security, quantity: Fraction | None) -> None:
+    def _remove(self, tx: Any, sec: SecurityDraft, quantity: Fraction | None) -> None:
         """Take ``quantity`` out of ``sec`` (all of it when None). A balance security issued in the
         package holds what remains, so the original closes."""
         balance = getattr(tx, "balance_security_id", None)
@@ -66,15 +101,17 @@ class Events(ImportState):
             self.apply(tx, M.APPLIED_CLOSED.format(ref=sec.sid))
             return
         if quantity < 0:
-            self.unmap(tx, M.NEGATIVE_QUANTITY.format(quantity=_show(quantity)))
+            self.unmap(tx, M.NEGATIVE_QUANTITY.format(quantity=fraction_text(quantity)))
             return
         if quantity > sec.quantity:
-            self.unmap(tx, M.TOO_MUCH.format(quantity=_show(quantity), ref=sec.sid, outstanding=_show(sec.quantity)))
+            self.unmap(tx, M.TOO_MUCH.format(quantity=fraction_text(quantity), ref=sec.sid,
+                                             outstanding=fraction_text(sec.quantity)))
             return
         sec.quantity -= quantity
         if sec.quantity == 0:
             sec.open = False
-        self.apply(tx, M.APPLIED_REDUCED.format(ref=sec.sid, quantity=_show(quantity), left=_show(sec.quantity)))
+        self.apply(tx, M.APPLIED_REDUCED.format(ref=sec.sid, quantity=fraction_text(quantity),
+                                                left=fraction_text(sec.quantity)))
 
     def _split(self, tx: Any) -> None:
         """A split of ``r`` new shares for one: the class's securities issued before it and not
@@ -87,12 +124,12 @@ class Events(ImportState):
         if draft is None:
             self.unmap(tx, M.UNKNOWN_STOCK_CLASS.format(ref=tx.stock_class_id))
             return
-        num, den = _num(tx.split_ratio.numerator), _num(tx.split_ratio.denominator)
+        num, den = ocf_number(tx.split_ratio.numerator), ocf_number(tx.split_ratio.denominator)
         if not num or not den:
             self.unmap(tx, M.SPLIT_UNREADABLE)
             return
         r = num / den
-        when = _date(tx.date)
+        when = ocf_date(tx.date)
         reissued = {t.security_id for t in self.cap.transactions
                     if t.object_type == "TX_STOCK_REISSUANCE" and getattr(t, "split_transaction_id", None) == tx.id}
         count = 0
@@ -121,16 +158,16 @@ class Events(ImportState):
                 if other.kind == "preferred" and not self._ratio_recorded(other, when):
                     other.ratio *= r
                     adjusted.append(other.id)
-        text = M.NOTE_SPLIT.format(id=tx.id, cls=draft.id, ratio=_show(r), count=count, date=when)
+        text = M.NOTE_SPLIT.format(id=tx.id, cls=draft.id, ratio=fraction_text(r), count=count, date=when)
         if adjusted:
             text += M.NOTE_SPLIT_RATIOS.format(ids=", ".join(adjusted))
         self.note(text)
         self.apply(tx, text)
 
-    def _ratio_recorded(self, draft: _Class, when: dt.date | None) -> bool:
+    def _ratio_recorded(self, draft: ClassDraft, when: dt.date | None) -> bool:
         return any(
             t.object_type == "TX_STOCK_CLASS_CONVERSION_RATIO_ADJUSTMENT" and t.stock_class_id == draft.ocf_id
-            and (when is None or (_date(t.date) or dt.date.min) >= when)
+            and (when is None or (ocf_date(t.date) or dt.date.min) >= when)
             for t in self.cap.transactions
         )
 
@@ -143,9 +180,9 @@ class Events(ImportState):
             self.unmap(tx, M.RATIO_ON_COMMON)
             return
         mech = tx.new_ratio_conversion_mechanism
-        num, den = _num(mech.ratio.numerator), _num(mech.ratio.denominator)
+        num, den = ocf_number(mech.ratio.numerator), ocf_number(mech.ratio.denominator)
         if not num or not den:
             self.unmap(tx, M.RATIO_UNREADABLE)
             return
         draft.ratio = num / den
-        self.apply(tx, M.APPLIED_RATIO.format(cls=draft.id, ratio=_show(draft.ratio)))
+        self.apply(tx, M.APPLIED_RATIO.format(cls=draft.id, ratio=fraction_text(draft.ratio)))

@@ -42,7 +42,7 @@ from .ocf_events import Events
 from .ocf_imported import OcfImport, OcfItem
 from .ocf_issuances import Issuances
 from .ocf_package import read_package
-from .ocf_state import _ISSUANCES, _candidates, _date
+from .ocf_state import ISSUANCES, id_candidates, ocf_date
 
 
 def import_ocf(path: str | Path) -> OcfImport:
@@ -59,8 +59,8 @@ class _Importer(StockClasses, Issuances, Events, Build):
         cap = self.cap
         issuer = cap.manifest.issuer
         for obj in cap.stakeholders:
-            self.holder_of[obj.id] = self.ids.take(_candidates(obj.id, obj.name.legal_name), "holder")
-        entity_id = self.ids.take(_candidates(issuer.id, issuer.legal_name), "company")
+            self.holder_of[obj.id] = self.ids.take(id_candidates(obj.id, obj.name.legal_name), "holder")
+        entity_id = self.ids.take(id_candidates(issuer.id, issuer.legal_name), "company")
         for obj in cap.stock_classes:
             self._stock_class(obj)
         for group, reason in (
@@ -72,14 +72,14 @@ class _Importer(StockClasses, Issuances, Events, Build):
                 self.ignore(obj, reason)
         txs = list(cap.transactions)
         for tx in txs:
-            if tx.object_type in _ISSUANCES:
+            if tx.object_type in ISSUANCES:
                 self._issuance(tx)
         self._infer_prices()
         self._pools()
-        order = sorted(range(len(txs)), key=lambda i: (_date(txs[i].date) or dt.date.min, i))
+        order = sorted(range(len(txs)), key=lambda i: (ocf_date(txs[i].date) or dt.date.min, i))
         for i in order:
             tx = txs[i]
-            if tx.object_type not in _ISSUANCES:
+            if tx.object_type not in ISSUANCES:
                 self._event(tx)
         return self._build(entity_id)
 

@@ -8,8 +8,9 @@ from fractions import Fraction
 from typing import Any
 
 from . import _messages as M
+from .decimals import fraction_text
 from .ocf_marks import marks_of, read_fraction
-from .ocf_state import _ISSUANCES, ImportState, _currency, _date, _enum, _num, _Security, _show
+from .ocf_state import ISSUANCES, ImportState, SecurityDraft, currency_of, enum_value, ocf_date, ocf_number
 
 
 class Issuances(ImportState):
@@ -20,13 +21,13 @@ class Issuances(ImportState):
             self.unmap(tx, M.DUPLICATE_SECURITY.format(ref=sid, other=self.issued[sid]))
             return
         self.issued[sid] = tx.id
-        kind = _ISSUANCES[tx.object_type]
+        kind = ISSUANCES[tx.object_type]
         reasons: list[str] = []
         holder = self.holder_of.get(tx.stakeholder_id)
         if holder is None:
             reasons.append(M.UNKNOWN_STAKEHOLDER.format(ref=tx.stakeholder_id))
         marks = marks_of(tx)
-        sec: _Security | None = None
+        sec: SecurityDraft | None = None
         if kind == "stock":
             sec = self._stock(tx, marks, reasons)
         elif kind == "option":
@@ -46,15 +47,15 @@ class Issuances(ImportState):
             self.note(text)
 
     def _quantity(self, tx: Any, marks: dict[str, str], value: Any, reasons: list[str]) -> Fraction:
-        q = self._exact(tx, marks, "quantity", _num(value))
+        q = self._exact(tx, marks, "quantity", ocf_number(value))
         if q is None:
             reasons.append(M.NO_QUANTITY)
             return Fraction(0)
         if q < 0:
-            reasons.append(M.NEGATIVE_QUANTITY.format(quantity=_show(q)))
+            reasons.append(M.NEGATIVE_QUANTITY.format(quantity=fraction_text(q)))
         return q
 
-    def _stock(self, tx: Any, marks: dict[str, str], reasons: list[str]) -> _Security | None:
+    def _stock(self, tx: Any, marks: dict[str, str], reasons: list[str]) -> SecurityDraft | None:
         draft = self.classes.get(tx.stock_class_id)
         if draft is None:
             reasons.append(M.UNKNOWN_STOCK_CLASS.format(ref=tx.stock_class_id))
@@ -63,11 +64,11 @@ class Issuances(ImportState):
         q = self._quantity(tx, marks, tx.quantity, reasons)
         price, why = self.money(tx.share_price)
         terms = {"share_price": price if not why else None}
-        return _Security(tx.security_id, tx.object_type, tx.id, "stock", "", ("stock", tx.stock_class_id), q,
-                         _date(tx.date), terms=terms)
+        return SecurityDraft(tx.security_id, tx.object_type, tx.id, "stock", "", ("stock", tx.stock_class_id), q,
+                         ocf_date(tx.date), terms=terms)
 
-    def _option(self, tx: Any, marks: dict[str, str], reasons: list[str]) -> _Security | None:
-        ctype = _enum(tx.compensation_type)
+    def _option(self, tx: Any, marks: dict[str, str], reasons: list[str]) -> SecurityDraft | None:
+        ctype = enum_value(tx.compensation_type)
         if ctype not in ("OPTION", "OPTION_ISO", "OPTION_NSO", "RSU", "CSAR", "SSAR"):
             reasons.append(M.COMPENSATION_UNKNOWN.format(kind=ctype))
         q = self._quantity(tx, marks, tx.quantity, reasons)
@@ -91,7 +92,7 @@ class Issuances(ImportState):
             underlying = ids[0] if ids else None
         self._check_underlying(tx, underlying, reasons, M.OPTION_ON_PREFERRED, notes)
         group = ("option", marks.get("class"), tx.stock_plan_id, strike)
-        return _Security(tx.security_id, tx.object_type, tx.id, "option", "", group, q, _date(tx.date),
+        return SecurityDraft(tx.security_id, tx.object_type, tx.id, "option", "", group, q, ocf_date(tx.date),
                          strike=strike, underlying=underlying, notes=notes)
 
     def _check_underlying(
@@ -106,7 +107,7 @@ class Issuances(ImportState):
         elif draft.kind != "common":
             reasons.append(preferred_msg.format(ref=underlying))
 
-    def _warrant(self, tx: Any, marks: dict[str, str], reasons: list[str]) -> _Security | None:
+    def _warrant(self, tx: Any, marks: dict[str, str], reasons: list[str]) -> SecurityDraft | None:
         strike, why = self.money(tx.exercise_price)
         if why:
             reasons.append(why)
@@ -133,12 +134,12 @@ class Issuances(ImportState):
         notes: list[str] = []
         self._check_underlying(tx, underlying, reasons, M.WARRANT_ON_PREFERRED, notes)
         group = ("warrant", marks.get("class"), strike)
-        return _Security(tx.security_id, tx.object_type, tx.id, "warrant", "", group, q, _date(tx.date),
+        return SecurityDraft(tx.security_id, tx.object_type, tx.id, "warrant", "", group, q, ocf_date(tx.date),
                          strike=strike, underlying=underlying, notes=notes)
 
-    def _convertible(self, tx: Any, marks: dict[str, str], reasons: list[str]) -> _Security | None:
-        kind = {"SAFE": "safe", "NOTE": "note"}.get(str(_enum(tx.convertible_type)))
-        label = str(_enum(tx.convertible_type))
+    def _convertible(self, tx: Any, marks: dict[str, str], reasons: list[str]) -> SecurityDraft | None:
+        kind = {"SAFE": "safe", "NOTE": "note"}.get(str(enum_value(tx.convertible_type)))
+        label = str(enum_value(tx.convertible_type))
         if kind is None or kind not in self.kinds:
             reasons.append(M.CONVERTIBLE_NOT_SUPPORTED.format(kind=label))
             return None
@@ -161,8 +162,8 @@ class Issuances(ImportState):
                 notes.append(M.NOTE_STALE_MARK.format(object=tx.object_type, id=tx.id, field="maturity_date"))
         group = ("convertible", marks.get("class"), kind, tuple(sorted(terms.items())))
         weight = read_fraction(marks["shares"]) if "shares" in marks else None
-        return _Security(tx.security_id, tx.object_type, tx.id, kind, "", group, amount or Fraction(0),
-                         _date(tx.date), terms=terms, notes=notes, weight=weight)
+        return SecurityDraft(tx.security_id, tx.object_type, tx.id, kind, "", group, amount or Fraction(0),
+                         ocf_date(tx.date), terms=terms, notes=notes, weight=weight)
 
 
 def _convertible_terms(kind: str, tx: Any, currency: str) -> tuple[dict[str, Any], str | None, list[str]]:
@@ -191,10 +192,10 @@ def _convertible_terms(kind: str, tx: Any, currency: str) -> tuple[dict[str, Any
     notes: list[str] = []
     cap = getattr(m, "conversion_valuation_cap", None)
     if cap is not None:
-        if _currency(cap) not in (None, currency):
-            return {}, M.OTHER_CURRENCY.format(found=_currency(cap), currency=currency), []
-        terms["valuation_cap"] = _num(cap)
-    discount = _num(getattr(m, "conversion_discount", None))
+        if currency_of(cap) not in (None, currency):
+            return {}, M.OTHER_CURRENCY.format(found=currency_of(cap), currency=currency), []
+        terms["valuation_cap"] = ocf_number(cap)
+    discount = ocf_number(getattr(m, "conversion_discount", None))
     if discount:
         terms["discount"] = discount
     if terms.get("valuation_cap") == 0 or (discount is not None and discount >= 1):
@@ -202,12 +203,12 @@ def _convertible_terms(kind: str, tx: Any, currency: str) -> tuple[dict[str, Any
     multiple = getattr(m, "exit_multiple", None)
     exit_multiple = None
     if multiple is not None:
-        num, den = _num(multiple.numerator), _num(multiple.denominator)
+        num, den = ocf_number(multiple.numerator), ocf_number(multiple.denominator)
         exit_multiple = num / den if num is not None and den else None
     if kind == "safe":
         if exit_multiple not in (None, 1):
-            return {}, M.SAFE_EXIT_MULTIPLE.format(multiple=_show(exit_multiple or Fraction(0))), []
-        timing = _enum(getattr(m, "conversion_timing", None))
+            return {}, M.SAFE_EXIT_MULTIPLE.format(multiple=fraction_text(exit_multiple or Fraction(0))), []
+        timing = enum_value(getattr(m, "conversion_timing", None))
         if timing is not None:
             terms["basis"] = "pre_money" if timing == "PRE_MONEY" else "post_money"
         else:
@@ -220,16 +221,16 @@ def _convertible_terms(kind: str, tx: Any, currency: str) -> tuple[dict[str, Any
     rates = list(m.interest_rates or ())
     if len(rates) > 1 or any(getattr(r, "accrual_end_date", None) for r in rates):
         return {}, M.NOTE_RATES, []
-    if rates and _num(rates[0].rate):
-        if _enum(m.day_count_convention) != "ACTUAL_365":
-            return {}, M.NOTE_DAY_COUNT.format(found=_enum(m.day_count_convention)), []
-        compounding = _enum(m.compounding_type)
-        if compounding == "COMPOUNDING" and _enum(m.interest_accrual_period) != "ANNUAL":
-            return {}, M.NOTE_COMPOUNDING.format(found=_enum(m.interest_accrual_period)), []
-        if _enum(m.interest_payout) == "CASH":
+    if rates and ocf_number(rates[0].rate):
+        if enum_value(m.day_count_convention) != "ACTUAL_365":
+            return {}, M.NOTE_DAY_COUNT.format(found=enum_value(m.day_count_convention)), []
+        compounding = enum_value(m.compounding_type)
+        if compounding == "COMPOUNDING" and enum_value(m.interest_accrual_period) != "ANNUAL":
+            return {}, M.NOTE_COMPOUNDING.format(found=enum_value(m.interest_accrual_period)), []
+        if enum_value(m.interest_payout) == "CASH":
             notes.append(M.NOTE_INTEREST_PAID.format(id=tx.id))
         else:
-            terms["interest_rate"] = _num(rates[0].rate)
+            terms["interest_rate"] = ocf_number(rates[0].rate)
             terms["interest"] = "compound" if compounding == "COMPOUNDING" else "simple"
-            terms["issue_date"] = _date(rates[0].accrual_start_date)
+            terms["issue_date"] = ocf_date(rates[0].accrual_start_date)
     return terms, None, notes

@@ -16,73 +16,25 @@ from typing import Any
 
 from ..scenario import models
 from . import _messages as M
-from .decimals import fraction_text
 from .ocf_imported import OcfItem
 from .ocf_marks import exact
 from .scenario_yaml import Loc
 
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+VALID_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+"""An id of the scenario format (SPEC §1)."""
 
-_KIND_OF_RELATIONSHIP = {
-    "FOUNDER": "founder",
-    "EMPLOYEE": "employee",
-    "EX_EMPLOYEE": "employee",
-    "NON_US_EMPLOYEE": "employee",
-    "EXECUTIVE": "employee",
-    "OFFICER": "employee",
-    "INVESTOR": "investor",
-    "ADVISOR": "other",
-    "EX_ADVISOR": "other",
-    "CONSULTANT": "other",
-    "EX_CONSULTANT": "other",
-    "BOARD_MEMBER": "other",
-    "OTHER": "other",
-}
-
-_NO_EFFECT = {
-    "TX_STOCK_ACCEPTANCE": M.NO_EFFECT_ACCEPTANCE,
-    "TX_WARRANT_ACCEPTANCE": M.NO_EFFECT_ACCEPTANCE,
-    "TX_CONVERTIBLE_ACCEPTANCE": M.NO_EFFECT_ACCEPTANCE,
-    "TX_EQUITY_COMPENSATION_ACCEPTANCE": M.NO_EFFECT_ACCEPTANCE,
-    "TX_PLAN_SECURITY_ACCEPTANCE": M.NO_EFFECT_ACCEPTANCE,
-    "TX_VESTING_START": M.NO_EFFECT_VESTING,
-    "TX_VESTING_EVENT": M.NO_EFFECT_VESTING,
-    "TX_VESTING_ACCELERATION": M.NO_EFFECT_VESTING,
-    "TX_ISSUER_AUTHORIZED_SHARES_ADJUSTMENT": M.NO_EFFECT_AUTHORIZED,
-    "TX_STOCK_CLASS_AUTHORIZED_SHARES_ADJUSTMENT": M.NO_EFFECT_AUTHORIZED,
-    "TX_STOCK_PLAN_POOL_ADJUSTMENT": M.NO_EFFECT_POOL,
-    "TX_STOCK_PLAN_RETURN_TO_POOL": M.NO_EFFECT_POOL,
-}
-
-_ISSUANCES = {
+ISSUANCES = {
     "TX_STOCK_ISSUANCE": "stock",
     "TX_EQUITY_COMPENSATION_ISSUANCE": "option",
     "TX_PLAN_SECURITY_ISSUANCE": "option",
     "TX_WARRANT_ISSUANCE": "warrant",
     "TX_CONVERTIBLE_ISSUANCE": "convertible",
 }
-# Transactions that take a quantity out of a security and put it nowhere in the cap table.
-_REMOVALS = {
-    "TX_STOCK_CANCELLATION", "TX_STOCK_REPURCHASE", "TX_WARRANT_CANCELLATION",
-    "TX_EQUITY_COMPENSATION_CANCELLATION", "TX_PLAN_SECURITY_CANCELLATION",
-}
-# Transactions that move a quantity of a security into the new securities they name.
-_MOVES = {
-    "TX_STOCK_TRANSFER": "quantity", "TX_STOCK_CONVERSION": "quantity_converted",
-    "TX_STOCK_REISSUANCE": None, "TX_WARRANT_TRANSFER": "quantity", "TX_WARRANT_EXERCISE": None,
-    "TX_EQUITY_COMPENSATION_TRANSFER": "quantity", "TX_PLAN_SECURITY_TRANSFER": "quantity",
-    "TX_EQUITY_COMPENSATION_EXERCISE": "quantity", "TX_PLAN_SECURITY_EXERCISE": "quantity",
-    "TX_EQUITY_COMPENSATION_RELEASE": "quantity", "TX_PLAN_SECURITY_RELEASE": "quantity",
-    "TX_CONVERTIBLE_TRANSFER": None, "TX_CONVERTIBLE_CONVERSION": None,
-}
-_RETRACTIONS = {
-    "TX_STOCK_RETRACTION", "TX_WARRANT_RETRACTION", "TX_CONVERTIBLE_RETRACTION",
-    "TX_EQUITY_COMPENSATION_RETRACTION", "TX_PLAN_SECURITY_RETRACTION",
-}
+"""The transactions that issue a security, and the kind of security each issues."""
 
 
 # --- reading helpers ---------------------------------------------------------------------------------
-def _num(value: Any) -> Fraction | None:
+def ocf_number(value: Any) -> Fraction | None:
     """An OCF Numeric (or Monetary amount, or Percentage) as an exact rational."""
     if value is None:
         return None
@@ -95,16 +47,19 @@ def _num(value: Any) -> Fraction | None:
     raise TypeError(f"not an OCF number: {value!r}")
 
 
-def _currency(money: Any) -> str | None:
+def currency_of(money: Any) -> str | None:
+    """The currency code of an OCF Monetary amount."""
     cur = getattr(money, "currency", None)
     return getattr(cur, "root", cur)
 
 
-def _enum(value: Any) -> str | None:
+def enum_value(value: Any) -> str | None:
+    """An OCF enum's value as written (``"COMMON"``)."""
     return getattr(value, "value", value)
 
 
-def _date(value: Any) -> dt.date | None:
+def ocf_date(value: Any) -> dt.date | None:
+    """An OCF date, or None where there is none."""
     d = getattr(value, "root", value)
     return d if isinstance(d, dt.date) else None
 
@@ -118,7 +73,7 @@ def slug(text: str) -> str:
     return s if s[0].isalpha() else f"x_{s}"
 
 
-class _Ids:
+class Ids:
     """Unique ids across holders and entities (SPEC §1), and per entity for classes."""
 
     def __init__(self) -> None:
@@ -127,7 +82,7 @@ class _Ids:
     def take(self, candidates: Iterable[str | None], fallback: str) -> str:
         options = [c for c in candidates if c]
         for c in options:
-            if _ID.match(c) and c not in self.used:
+            if VALID_ID.match(c) and c not in self.used:
                 self.used.add(c)
                 return c
         base = next((slug(c) for c in options if slug(c)), fallback)
@@ -138,15 +93,15 @@ class _Ids:
         return out
 
 
-def _candidates(ocf_id: str, name: str | None) -> list[str | None]:
+def id_candidates(ocf_id: str, name: str | None) -> list[str | None]:
     """Ids to try, best first: the OCF id where it is already a valid id (so a package exported by
     stakeflow keeps its ids), else the name, else the OCF id made valid."""
-    return [ocf_id if _ID.match(ocf_id) else None, slug(name or ""), slug(ocf_id)]
+    return [ocf_id if VALID_ID.match(ocf_id) else None, slug(name or ""), slug(ocf_id)]
 
 
 # --- drafts ----------------------------------------------------------------------------------------
 @dataclass
-class _Class:
+class ClassDraft:
     ocf_id: str
     id: str
     name: str
@@ -164,7 +119,7 @@ class _Class:
 
 
 @dataclass
-class _Security:
+class SecurityDraft:
     sid: str
     tx_type: str
     tx_id: str
@@ -183,21 +138,6 @@ class _Security:
     shared pro rata to it); else its amount is its weight."""
 
 
-def _weights(secs: list[_Security]) -> dict[str, Fraction]:
-    """Holding shares of a convertible class's securities: the exported weights while they stay
-    proportional to the amounts, else the amounts."""
-    ws = [s.weight for s in secs]
-    if all(w for w in ws):
-        ratios = {s.quantity / s.weight for s in secs if s.weight}
-        if len(ratios) == 1:
-            return {s.sid: s.weight or Fraction(0) for s in secs}
-    return {s.sid: s.quantity for s in secs}
-
-
-def _show(x: Fraction) -> str:
-    return fraction_text(x)
-
-
 class ImportState:
     """What is known so far: holders, classes, securities and what became of each OCF object."""
 
@@ -208,12 +148,12 @@ class ImportState:
         self.ignored: list[OcfItem] = []
         self.applied: list[OcfItem] = []
         self.notes: list[str] = []
-        self.ids = _Ids()
+        self.ids = Ids()
         self.line_notes: dict[Loc, str] = {}
         self.holder_of: dict[str, str] = {}
-        self.classes: dict[str, _Class] = {}
+        self.classes: dict[str, ClassDraft] = {}
         self.plans: dict[str, Any] = {p.id: p for p in cap.stock_plans}
-        self.securities: dict[str, _Security] = {}
+        self.securities: dict[str, SecurityDraft] = {}
         self.issued: dict[str, str] = {}  # every issued security id -> the issuing transaction id
         self.not_mapped: dict[str, str] = {}  # security id -> why its issuance was not mapped
         self.currency = self._pick_currency()
@@ -239,12 +179,12 @@ class ImportState:
         seen: Counter[str] = Counter()
         for c in self.cap.stock_classes:
             if c.price_per_share is not None:
-                seen[str(_currency(c.price_per_share))] += 1
+                seen[str(currency_of(c.price_per_share))] += 1
         for t in self.cap.transactions:
             for name in ("share_price", "exercise_price", "investment_amount"):
                 money = getattr(t, name, None)
                 if money is not None:
-                    seen[str(_currency(money))] += 1
+                    seen[str(currency_of(money))] += 1
         if not seen:
             return "USD"
         currency = seen.most_common(1)[0][0]
@@ -256,10 +196,10 @@ class ImportState:
         """An amount in the scenario's currency, or the reason it cannot be read."""
         if value is None:
             return None, None
-        cur = _currency(value)
+        cur = currency_of(value)
         if cur is not None and cur != self.currency:
             return None, M.OTHER_CURRENCY.format(found=cur, currency=self.currency)
-        return _num(value), None
+        return ocf_number(value), None
 
     def _new_class_id(self, base: str) -> str:
         """A class id not yet taken, from ``base`` (``base_2``, ``base_3``, ...)."""
@@ -272,12 +212,16 @@ class ImportState:
 
     def ids_for_class(self, ocf_id: str, name: str | None) -> str:
         taken = {c.id for c in self.classes.values()}
-        ids = _Ids()
+        ids = Ids()
         ids.used = set(taken)
-        return ids.take(_candidates(ocf_id, name), "class")
+        return ids.take(id_candidates(ocf_id, name), "class")
 
     def _exact(self, obj: Any, marks: dict[str, str], key: str, value: Fraction | None) -> Fraction | None:
         out, stale = exact(marks, key, value)
         if stale:
             self.note(M.NOTE_STALE_MARK.format(object=obj.object_type, id=obj.id, field=key))
         return out
+
+
+__all__ = ["ISSUANCES", "VALID_ID", "ClassDraft", "Ids", "ImportState", "SecurityDraft", "currency_of", "enum_value",
+           "id_candidates", "ocf_date", "ocf_number", "slug"]
