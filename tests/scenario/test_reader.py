@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated, Any
 
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel, ConfigDict, Discriminator, Tag
 
 import stakeflow as sf
 from stakeflow.scenario import _yaml
 from stakeflow.scenario.errors import ScenarioError
+from stakeflow.scenario.loader import parse_model, read_text
 
 GOOD = """\
 stakeflow: 1
@@ -56,6 +59,53 @@ def test_a_folder_is_not_a_scenario(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as exc:
         sf.load(tmp_path)
     assert exc.value.lines() == [f"error: {tmp_path}: is a folder, not a scenario file"]
+
+
+def test_another_format_is_read_with_the_readers_words(tmp_path: Path) -> None:
+    # One reader of files (scenario/loader.py): another format of the package says "a file" where
+    # a scenario says "a scenario file", and is otherwise read and located alike.
+    for path, line in ((tmp_path / "missing.yaml", "no such file"), (tmp_path, "is a folder, not a file")):
+        with pytest.raises(ScenarioError) as exc:
+            read_text(path)
+        assert exc.value.lines() == [f"error: {path}: {line}"]
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("name: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(ScenarioError) as exc:
+        read_text(latin)
+    assert exc.value.lines() == [f"error: {latin}: not a text file (UTF-8 expected)"]
+
+
+class _Law(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    median: float
+    volatility: float
+
+
+def _amount_or_law(value: Any) -> str:
+    return "[law]" if isinstance(value, dict) else "[amount]"
+
+
+class _Outcome(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    value: Annotated[Annotated[float, Tag("[amount]")] | Annotated[_Law, Tag("[law]")],
+                     Discriminator(_amount_or_law)] | None = None
+
+
+class _Outcomes(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    outcomes: list[_Outcome]
+
+
+def test_parse_model_locates_problems_inside_an_optional_union_of_a_number_and_a_model() -> None:
+    text = "outcomes:\n  - name: a\n    value: {median: 1, volatility: 2, spread: 3}\n  - [1]\n"
+    with pytest.raises(ScenarioError) as exc:
+        parse_model(text, _Outcomes, "o.yaml")
+    assert exc.value.lines() == [
+        "error: o.yaml:3: outcomes[0].value.spread: unknown key 'spread' (valid keys here: median, volatility)",
+        "error: o.yaml:4: outcomes[1]: expected a mapping, got a list",
+    ]
+    assert parse_model("outcomes: [{name: b, value: 2}]", _Outcomes, "o.yaml").outcomes[0].value == 2
 
 
 def test_yaml_merge_keys_share_terms_and_may_be_overridden() -> None:

@@ -146,3 +146,20 @@ def test_probability_error_names_the_line(tmp_path: Path) -> None:
         value_pwerm(sf.load(GUST), write(tmp_path, text))
     assert exc.value.lines() == [f"error: {tmp_path / 'scenarios.yaml'}:1: "
                                  + M.SCENARIOS_PROBABILITY_SUM.format(total="1.1")]
+
+
+def test_scenarios_files_are_read_by_the_scenario_reader(tmp_path: Path) -> None:
+    # One reader (scenario/loader.parse_model): a law's unknown key lists the law's keys, a list where
+    # a scenario belongs is said as in a scenario file, each problem on its line.
+    text = HAND.replace("exit_value: 10M", "exit_value: {median: 10M, volatility: 50%, spread: 1}") + "  - [1]\n"
+    path = write(tmp_path, text)
+    with pytest.raises(ScenarioError) as exc:
+        value_pwerm(sf.load(GUST), path)
+    assert exc.value.lines() == [
+        f"error: {path}:9: scenarios[1].exit_value.spread: unknown key 'spread' (valid keys here: distribution, "
+        "median, mean, volatility)",
+        f"error: {path}:17: scenarios[3]: expected a mapping, got a list",
+    ]
+    with pytest.raises(ScenarioError) as exc:
+        value_pwerm(sf.load(GUST), tmp_path)
+    assert exc.value.lines() == [f"error: {tmp_path}: is a folder, not a file"]

@@ -140,15 +140,11 @@ def _keys(model: type[BaseModel]) -> list[str]:
 
 
 def _members(tp: Any) -> list[type[BaseModel]]:
-    """The models a value of type ``tp`` is read as (several for a union of models)."""
-    while typing.get_origin(tp) is typing.Annotated:
-        tp = typing.get_args(tp)[0]
-    if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if len(args) > 1:
-            return [m for a in args for m in _members(a)]
-        tp = args[0]
+    """The models a value of type ``tp`` is read as (several for a union of models, however the
+    union is wrapped: an optional, discriminated union of a number and a model is that model)."""
     tp = _unwrap(tp)
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        return [m for a in typing.get_args(tp) if a is not type(None) for m in _members(a)]
     return [tp] if isinstance(tp, type) and issubclass(tp, BaseModel) else []
 
 

@@ -19,18 +19,23 @@ Model = TypeVar("Model", bound=BaseModel)
 
 def load(path: str | Path) -> Scenario:
     """Read and validate the scenario file at ``path`` (YAML or JSON)."""
+    return loads(read_text(path, "scenario file"), source=str(Path(path)))
+
+
+def read_text(path: str | Path, what: str = "file") -> str:
+    """The text of the file at ``path`` (a ``what``: a scenario file, say); a file that cannot be
+    read is a :class:`ScenarioError` naming it."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        return p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScenarioError([Problem("", "no such file")], str(p)) from None
+        raise ScenarioError([Problem("", E.NO_SUCH_FILE)], str(p)) from None
     except IsADirectoryError:
-        raise ScenarioError([Problem("", "is a folder, not a scenario file")], str(p)) from None
+        raise ScenarioError([Problem("", E.A_FOLDER.format(what=what))], str(p)) from None
     except UnicodeDecodeError:
-        raise ScenarioError([Problem("", "not a text file (UTF-8 expected)")], str(p)) from None
+        raise ScenarioError([Problem("", E.NOT_TEXT)], str(p)) from None
     except OSError as exc:
-        raise ScenarioError([Problem("", f"cannot be read: {exc.strerror}")], str(p)) from None
-    return loads(text, source=str(p))
+        raise ScenarioError([Problem("", E.CANNOT_READ.format(detail=exc.strerror))], str(p)) from None
 
 
 def loads(text: str, source: str = "<string>") -> Scenario:
@@ -59,9 +64,9 @@ def _mapping(text: str, source: str, empty: str) -> tuple[dict[str, Any], dict[L
 
 
 def parse_model(text: str, model: type[Model], source: str) -> Model:
-    """Read YAML or JSON ``text`` as ``model`` (another file format of the package, such as an
-    analysis plan), every problem located as in a scenario file: a :class:`ScenarioError` whose
-    lines are ``error: SOURCE:LINE: path: message``."""
+    """Read YAML or JSON ``text`` as ``model`` (another file format of the package: an analysis
+    plan, PWERM scenarios, a law of terminal values), every problem located as in a scenario
+    file: a :class:`ScenarioError` whose lines are ``error: SOURCE:LINE: path: message``."""
     tree, lines = _mapping(text, source, E.NOT_A_MAPPING)
     try:
         return model.model_validate(tree)

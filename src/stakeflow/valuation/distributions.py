@@ -28,9 +28,9 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from ..scenario._yaml import line_of, read_tree
 from ..scenario.errors import InputError, Problem, ScenarioError
+from ..scenario.loader import parse_model, read_text
 from ..scenario.numbers import NumberError, parse_number
 from . import _messages as M
-from ._files import load_model, read_text
 from .black_scholes import FloatArray
 from .parameters import MAX_VOLATILITY, spread
 from .streams import BLOCK
@@ -301,7 +301,7 @@ def read_distribution(path: str | Path, term: float) -> Distribution | Sample:
     if model is None:
         line = line_of(lines, ("distribution",)) if isinstance(tree, dict) and "distribution" in tree else 1
         raise ScenarioError([Problem("distribution", M.DISTRIBUTION_KIND.format(got=kind), line)], str(p))
-    spec = load_model(model, text, str(p))
+    spec = parse_model(text, model, str(p))
     if isinstance(spec, LognormalLaw):
         vol = float(spec.volatility)
         try:

@@ -35,11 +35,11 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_val
 from ..engine import waterfall
 from ..engine.result import EquityFlow
 from ..scenario.errors import InputError
+from ..scenario.loader import parse_model, read_text
 from ..scenario.models import Scenario
 from ..scenario.numbers import NumberError, parse_number
 from . import _messages as M
 from . import parameters as P
-from ._files import load_model, read_text
 from .curves import PricingCurve, pricing_curve
 from .distributions import LognormalLaw
 from .dlom import dlom as make_dlom
@@ -80,7 +80,8 @@ class PwermScenario(_Strict):
     name: str
     probability: Fraction
     method: Literal["exit", "opm"] = "exit"
-    # The tags hold "[", so that located errors leave them out of the field path (_files.py).
+    # The tags hold "[", so that located errors leave them out of the field path
+    # (scenario/_located.py).
     exit_value: Annotated[Annotated[Fraction, Tag("[amount]")] | Annotated[LognormalExit, Tag("[law]")],
                           Discriminator(_exit_kind)] | None = None
     years: Fraction | None = None
@@ -177,7 +178,7 @@ def _show(x: Fraction) -> str:
 
 def read_scenarios(path: str | Path) -> PwermScenarios:
     """Read and check a scenarios file (YAML or JSON), every problem located."""
-    return load_model(PwermScenarios, read_text(path), str(path))
+    return parse_model(read_text(path), PwermScenarios, str(path))
 
 
 def scenario_value(sc: Scenario, pc: PricingCurve, spec: PwermScenarios, s: PwermScenario) -> ScenarioValue:
