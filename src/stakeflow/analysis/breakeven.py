@@ -36,6 +36,7 @@ from ..payoff import payoff_curve
 from ..scenario.fields import raw
 from ..scenario.models import Scenario
 from ..scenario.numbers import short_amount
+from ..valuation.progress import Advance
 from .projection import projection_of
 from .sensitivity import FairStake
 from .solve import CAPS, Bound, SolveResult, cap_paths, solve_scale, with_stake
@@ -243,7 +244,7 @@ def breakeven(
     paths: int = COMPARE_PATHS,
     seed: int = COMPARE_SEED,
     cache: PathCache | None = None,
-    progress: Any = None,
+    progress: Advance | None = None,
 ) -> list[StakeBreakEven]:
     """Every lever for every target with a reported stake (see the module). ``progress(k)`` is
     called after each solve."""

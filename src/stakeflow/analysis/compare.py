@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..scenario.errors import InputError
 from ..scenario.models import Scenario
+from ..valuation.progress import Advance
 from . import _restructuring_messages as M
-from .values import COMPARE_PATHS, COMPARE_SEED, JointValues, PathCache, Progress, Valuation, joint_values, valuation
+from .values import COMPARE_PATHS, COMPARE_SEED, JointValues, PathCache, Valuation, joint_values, valuation
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -152,7 +153,7 @@ def compare(
     *,
     paths: int = COMPARE_PATHS,
     seed: int = COMPARE_SEED,
-    progress: Progress | None = None,
+    progress: Advance | None = None,
     cache: PathCache | None = None,
 ) -> Comparison:
     """Value every party under ``before`` and ``after`` with the same random numbers."""

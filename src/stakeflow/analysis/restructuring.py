@@ -23,7 +23,7 @@ import datetime as dt
 import html
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from importlib import resources
@@ -40,6 +40,7 @@ from ..scenario.fields import Field as ScenarioField
 from ..scenario.fields import FieldPathError, locate, numeric_fields
 from ..scenario.loader import parse_model
 from ..scenario.models import Amount, Scenario
+from ..valuation.progress import Advance, StagePosition, counted, in_stage
 from . import _restructuring_messages as M
 from .branches import Branches, NoConversion, branches
 from .breakeven import StakeBreakEven, breakeven, count
@@ -508,10 +509,6 @@ def fair_stake_targets(before: Scenario, after: Scenario, mapping: dict[str, str
     return found
 
 
-Progress = Callable[[str, int, int], None]
-"""``progress(stage, done, total)``: called as the long parts advance."""
-
-
 def analyze(
     before: Scenario,
     after: Scenario,
@@ -528,7 +525,7 @@ def analyze(
     scales: Sequence[float] = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0),
     with_sensitivity: bool = True,
     client: Any = None,
-    progress: Progress | None = None,
+    progress: StagePosition | None = None,
     before_file: str = "",
     after_file: str = "",
     name: str | None = None,
@@ -557,15 +554,8 @@ def analyze(
         seconds[stage] = round(now - clock, 3)
         clock = now
 
-    def report(stage: str, total: int) -> Callable[[int], None]:
-        done = [0]
-
-        def step(k: int) -> None:
-            done[0] += k
-            if progress is not None:
-                progress(stage, done[0], total)
-
-        return step
+    def report(stage: str, total: int) -> Advance | None:
+        return counted(in_stage(progress, stage), total)
 
     ctrl_b, ctrl_a = analyze_control(before), analyze_control(after)
     tick("control")
@@ -581,7 +571,8 @@ def analyze(
         res = solve_field(after, t.field, t.party, before=before, mapping=mapping, basis=t.basis,
                           paths=paths, seed=seed, cache=cache, memo=memo)
         found.append(FairStakeResult(t, res, src))
-        step(1)
+        if step is not None:
+            step(1)
     tick("fair_stakes")
     if exit_values is None:
         exit_values = around(comp.after.equity_value)
@@ -622,7 +613,7 @@ def analyze(
 
 
 def analyze_plan(path: str | Path, *, paths: int | None = None, seed: int | None = None,
-                 with_sensitivity: bool = True, client: Any = None, progress: Progress | None = None,
+                 with_sensitivity: bool = True, client: Any = None, progress: StagePosition | None = None,
                  mapping: dict[str, str] | None = None) -> Restructuring:
     """Run the analysis a plan file describes (``paths``, ``seed`` and ``mapping`` override the plan's)."""
     plan, folder = read_plan(path)

@@ -14,7 +14,7 @@ not depend on where a point ran.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
@@ -24,6 +24,7 @@ from ..scenario.fields import FieldPathError, locate, raw
 from ..scenario.models import Scenario
 from ..scenario.projection import MAX_HORIZON
 from ..valuation.cluster import where
+from ..valuation.progress import Advance
 from . import _restructuring_messages as M
 from .solve import Basis, SolveResult, _is_number, _kind, solve_field
 from .values import JointValues, PathCache, joint_values
@@ -300,7 +301,7 @@ class Sensitivity:
 Task = tuple[Scenario, Scenario, Sequence[FairStake], Mapping[str, str], int, int]
 
 
-def run_tasks(tasks: list[Task], *, client: Client | None = None, progress: Callable[[int], None] | None = None
+def run_tasks(tasks: list[Task], *, client: Client | None = None, progress: Advance | None = None
               ) -> list[Point]:
     """Evaluate every task, locally in order or on a Dask client; results in task order."""
     if client is None:
@@ -330,7 +331,7 @@ def sensitivity(
     paths: int = 5_000,
     seed: int = 0,
     client: Client | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Advance | None = None,
 ) -> Sensitivity:
     """The tornado of every target's fair stake over ``shifts`` and its sweep over revenue ``scales``."""
     mapping = dict(mapping or {})

@@ -23,7 +23,7 @@ depend on where anything ran.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -42,6 +42,7 @@ from ..valuation.distributions import Distribution
 from ..valuation.errors import ParameterError
 from ..valuation.montecarlo import check_antithetic, montecarlo_result, read_law, run_inputs
 from ..valuation.opm import opm_result
+from ..valuation.progress import Position, counted
 from ..valuation.result import ValuationResult
 from ..valuation.simulation import Run, simulate_runs
 from . import _sweep_messages as M
@@ -56,8 +57,6 @@ PARAMS = {"equity_value": VM.EQUITY_VALUE, "volatility": VM.VOLATILITY, "term": 
 METHODS = ("opm", "montecarlo")
 MAX_POINTS = 1_000_000
 
-Progress = Callable[[int, int], None]
-"""``progress(done, total)``: points done (OPM) or paths simulated (Monte Carlo) of the sweep."""
 
 
 @dataclass(frozen=True)
@@ -267,7 +266,7 @@ def sweep(
     scheduler: str | None = None,
     workers: P.Spelled | None = None,
     client: Client | None = None,
-    progress: Progress | None = None,
+    progress: Position | None = None,
 ) -> Sweep:
     """Value ``scenario`` by ``method`` (``"opm"`` or ``"montecarlo"``) at every point of ``grid``.
 
@@ -343,41 +342,31 @@ class _MonteCarlo:
         return cls(tuple(laws), settings)
 
     def run(self, curves: Sequence[PricingCurve], structures: Sequence[int], client: Client | None,
-            progress: Progress | None) -> list[ValuationResult]:
+            progress: Position | None) -> list[ValuationResult]:
         """Every point's valuation: all points' chunks on one cluster, each point's merged in
         block order, then read off as :func:`stakeflow.value` reads one run."""
         mc = self.settings
         runs = [Run(s, law, mc.paths, mc.seed, mc.antithetic)
                 for s, (law, _, _) in zip(structures, self.laws, strict=True)]
-        total, done = mc.paths * len(runs), 0
-
-        def step(m: int) -> None:
-            nonlocal done
-            done += m
-            if progress is not None:
-                progress(done, total)
-
         moments = simulate_runs([CurveSource(pc.curve) for pc in curves], runs, chunk_size=mc.chunk_size, client=client,
-                                progress=step)
+                                progress=counted(progress, mc.paths * len(runs)))
         return [montecarlo_result(curves[s], law, mom, t, r, run_inputs(law, t, r, mc.paths, mc.seed, mc.antithetic))
                 for s, (law, t, r), mom in zip(structures, self.laws, moments, strict=True)]
 
 
 def _opm(scenarios: Sequence[Scenario], entity: str | None, points: Sequence[_Point],
-         markets: Sequence[P.MarketInputs], client: Client | None, progress: Progress | None) -> list[ValuationResult]:
+         markets: Sequence[P.MarketInputs], client: Client | None, progress: Position | None) -> list[ValuationResult]:
     by_structure: list[list[int]] = [[] for _ in scenarios]
     for i, p in enumerate(points):
         by_structure[p.structure].append(i)
     results: list[ValuationResult | None] = [None] * len(points)
-    done = 0
+    advance = counted(progress, len(points))
 
     def keep(s: int, values: list[ValuationResult]) -> None:
-        nonlocal done
         for i, res in zip(by_structure[s], values, strict=True):
             results[i] = res
-        done += len(values)
-        if progress is not None:
-            progress(done, len(points))
+        if advance is not None:
+            advance(len(values))
 
     if client is None:
         for s, sc in enumerate(scenarios):

@@ -16,7 +16,7 @@ Block results are merged in block order (means and co-moment matrices,
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,7 @@ from ..scenario.models import Scenario
 from ..valuation import _messages as VM
 from ..valuation import parameters as P
 from ..valuation.moments import Moments
+from ..valuation.progress import Advance
 from ..valuation.streams import BLOCK, Block, run_blocks
 from . import _restructuring_messages as M
 from .projection import Curve, Paths, present_values, projection_of, projection_payouts, simulate
@@ -39,7 +40,6 @@ COMPARE_PATHS = 20_000
 """Paths of a valuation of structures side by side (compare, solve, break-even), unless told."""
 COMPARE_SEED = 0
 """Seed of the same, unless told."""
-Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ def joint_values(
     seed: int,
     *,
     curves: Sequence[Curve | None] | None = None,
-    progress: Progress | None = None,
+    progress: Advance | None = None,
     cache: PathCache | None = None,
 ) -> JointValues:
     """Value every party of every structure on the same ``paths`` paths drawn from ``seed``.
@@ -212,7 +212,7 @@ def valuation(joint: JointValues, structure: int, sc: Scenario) -> Valuation:
                      {p: sc.display_name(p) for p in parties})
 
 
-def value_parties(sc: Scenario, paths: int, seed: int, progress: Progress | None = None) -> Valuation:
+def value_parties(sc: Scenario, paths: int, seed: int, progress: Advance | None = None) -> Valuation:
     """Every party's present value under ``sc``'s projection (Monte Carlo, ``paths`` paths)."""
     return valuation(joint_values([sc], paths, seed, progress=progress), 0, sc)
 

@@ -22,6 +22,7 @@ from ..scenario import Scenario, load
 from ..scenario.errors import StakeflowError, one_line
 from ..scenario.numbers import money_text, short_amount
 from ..valuation.parameters import DEFAULT_CHUNK
+from ..valuation.progress import StagePosition
 
 # Piped or redirected output is read in full (by a file, a pager, another program): give tables the
 # room they need instead of a terminal's 80 columns, which would fold or cut amounts. Names, ids and
@@ -146,7 +147,7 @@ def show_progress(flag: bool | None) -> bool:
 
 
 @contextmanager
-def stages(show: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+def stages(show: bool) -> Iterator[StagePosition | None]:
     """A Rich progress bar on stderr, one task per stage: ``update(stage, done, total)``. Asked for
     on a stderr that is not a terminal, it is drawn anyway (and left in place when done)."""
     if not show:
@@ -166,15 +167,3 @@ def stages(show: bool) -> Iterator[Callable[[str, int, int], None] | None]:
 
         yield update
 
-
-def counter(update: Callable[[str, int, int], None] | None, stage: str, total: int) -> Callable[[int], None] | None:
-    """A ``progress(k)`` callback that advances ``stage`` by ``k``."""
-    if update is None:
-        return None
-    done = [0]
-
-    def step(k: int) -> None:
-        done[0] += k
-        update(stage, done[0], total)
-
-    return step

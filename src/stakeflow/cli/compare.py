@@ -7,6 +7,7 @@ import typer
 from ..analysis.compare import compare as run_compare
 from ..analysis.compare import parse_mapping
 from ..analysis.values import COMPARE_PATHS, COMPARE_SEED
+from ..valuation.progress import counted, in_stage
 from ._app import app
 from ._common import (
     AfterFile,
@@ -14,7 +15,6 @@ from ._common import (
     JsonOut,
     PartyMap,
     ShowProgress,
-    counter,
     emit_json,
     load_scenario,
     show_progress,
@@ -43,7 +43,7 @@ def compare(
         k = whole(seed, "--seed", COMPARE_SEED)
         mapping = parse_mapping(map_)
         with stages(show_progress(progress)) as update:
-            res = run_compare(b, a, mapping, paths=n, seed=k, progress=counter(update, "simulating", n))
+            res = run_compare(b, a, mapping, paths=n, seed=k, progress=counted(in_stage(update, "simulating"), n))
     if json_out:
         emit_json(res.to_json())
         return

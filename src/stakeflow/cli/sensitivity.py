@@ -13,6 +13,7 @@ from ..analysis.sensitivity import Sensitivity, dask_client, parse_scales, parse
 from ..analysis.sensitivity import sensitivity as run_sensitivity
 from ..analysis.solve import check_basis
 from ..valuation.cluster import close
+from ..valuation.progress import counted, in_stage
 from ._app import app
 from ._common import (
     AfterFile,
@@ -21,7 +22,6 @@ from ._common import (
     PartyMap,
     ShowProgress,
     console,
-    counter,
     emit_json,
     load_scenario,
     show_progress,
@@ -73,7 +73,7 @@ def sensitivity(
             total = 1 + 2 * (len(shifts) if shifts is not None else 7) + len(factors)
             with stages(show_progress(progress)) as update:
                 res = run_sensitivity(b, a, targets, mapping=mapping, shifts=shifts, scales=factors, paths=n,
-                                      seed=k, client=client, progress=counter(update, "points", total))
+                                      seed=k, client=client, progress=counted(in_stage(update, "points"), total))
         finally:
             if client is not None:
                 close(client)

@@ -14,6 +14,7 @@ from ..io.atomic import write_all
 from ..io.frames import check_table_path, table_writer
 from ..scenario.errors import InputError
 from ..valuation.parameters import DEFAULT_PATHS
+from ..valuation.progress import in_stage
 from ._app import app
 from ._common import (
     Antithetic,
@@ -81,7 +82,7 @@ def sweep(
             res = run_sweep(sc, method, grid, equity_value=equity_value, volatility=volatility, term=term,
                             rate=rate, paths=paths, seed=seed, chunk_size=chunk_size, antithetic=antithetic,
                             entity=entity, scheduler=scheduler, workers=workers,
-                            progress=(lambda done, total: update(stage, done, total)) if update else None)
+                            progress=in_stage(update, stage))
         outputs = []
         if output is not None:
             outputs.append((output, table_writer(res.to_frame(), output)))

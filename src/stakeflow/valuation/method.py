@@ -21,10 +21,11 @@ from . import _messages as M
 from .backsolve import backsolve
 from .dlom import METHODS as DLOM_METHODS
 from .errors import Param, ParameterError, Params
-from .montecarlo import Progress, value_montecarlo
+from .montecarlo import value_montecarlo
 from .opm import value_opm
 from .parameters import MarketInputs, Spelled
 from .parameters import rate as read_rate
+from .progress import Advance
 from .pwerm import PwermScenarios, value_pwerm
 from .result import ValuationResult
 
@@ -81,7 +82,7 @@ def value(
     distribution: str | Path | None = None,
     scenarios: str | Path | PwermScenarios | None = None,
     entity: str | None = None,
-    progress: Progress | None = None,
+    progress: Advance | None = None,
 ) -> ValuationResult:
     """Value every holder and every class of an entity by ``method``.
 

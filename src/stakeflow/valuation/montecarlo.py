@@ -21,7 +21,6 @@ worker of a Dask cluster (:mod:`~stakeflow.valuation.simulation`).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -38,16 +37,14 @@ from .dlom import Dlom, dlom
 from .errors import Param, ParameterError
 from .moments import Moments, merge_in_order
 from .parameters import DEFAULT_CHUNK, DEFAULT_PATHS, DEFAULT_SEED, DEFAULT_WORKERS, MonteCarloSettings, Spelled
+from .progress import Advance
 from .result import ValuationResult
 from .simulation import Run, simulate_runs
 
 if TYPE_CHECKING:
     from dask.distributed import Client
 
-Progress = Callable[[int], None]
-
-
-def sample_moments(payouts: Payouts, sample: Sample, progress: Progress | None = None) -> Moments:
+def sample_moments(payouts: Payouts, sample: Sample, progress: Advance | None = None) -> Moments:
     """Moments of the payouts over every value of a sample file, a block at a time."""
     blocks = []
     for x in sample.blocks():
@@ -116,7 +113,7 @@ def value_montecarlo(
     scheduler: str | None = None, client: Client | None = None,
     antithetic: bool = False, distribution: str | Path | Distribution | None = None, entity: str | None = None,
     dlom: str | None = None, dlom_volatility: Spelled | None = None, dlom_term: Spelled | None = None,
-    progress: Progress | None = None, settings: MonteCarloSettings | None = None,
+    progress: Advance | None = None, settings: MonteCarloSettings | None = None,
 ) -> ValuationResult:
     """Value every holder and class by Monte Carlo over the proceeds at the liquidity event.
 
@@ -174,5 +171,5 @@ def _missing(what: Param) -> NoReturn:
     raise ParameterError(M.NEEDS, m=M.METHOD, method="montecarlo", what=what)
 
 
-__all__ = ["Progress", "check_antithetic", "montecarlo_result", "read_law", "run_inputs", "sample_moments",
+__all__ = ["check_antithetic", "montecarlo_result", "read_law", "run_inputs", "sample_moments",
            "value_montecarlo"]

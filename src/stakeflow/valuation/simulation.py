@@ -24,7 +24,7 @@ its indices the numbers do not change.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -32,13 +32,11 @@ from .blocks import Payouts, Workspace, simulate_blocks
 from .cluster import cluster_failures, single_threaded
 from .distributions import Distribution
 from .moments import Moments
+from .progress import Advance
 from .streams import BLOCK, chunk_blocks, n_blocks
 
 if TYPE_CHECKING:
     from dask.distributed import Client
-
-Progress = Callable[[int], None]
-
 
 class PayoutSource(Protocol):
     """What a worker is sent to evaluate payouts (it must pickle): ``build()`` gives the payout
@@ -173,7 +171,7 @@ def in_flight(client: Client) -> int:
 
 def simulate_runs(sources: Sequence[PayoutSource], runs: Sequence[Run], *, chunk_size: int,
                   client: Client | None = None, payouts: Sequence[Payouts] | None = None,
-                  progress: Progress | None = None) -> list[Moments]:
+                  progress: Advance | None = None) -> list[Moments]:
     """The moments of every run, in order.
 
     Without ``client`` the chunks run here one after another (``payouts``, when given, are the
@@ -198,7 +196,7 @@ def simulate_runs(sources: Sequence[PayoutSource], runs: Sequence[Run], *, chunk
 
 
 def _on_cluster(client: Client, sources: Sequence[PayoutSource], runs: Sequence[Run], chunks: Sequence[Chunk],
-                merged: InOrder, chunk_size: int, progress: Progress | None) -> None:
+                merged: InOrder, chunk_size: int, progress: Advance | None) -> None:
     from dask.distributed import as_completed
 
     # Compiled once, here; every worker gets a copy, so losing one worker loses no curve.

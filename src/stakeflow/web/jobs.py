@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import math
 import tempfile
-from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -31,6 +30,7 @@ from ..scenario import Scenario, loads
 from ..scenario._yaml import read_tree
 from ..scenario.errors import NoExitValue
 from ..valuation.method import value as value_with
+from ..valuation.progress import Advance
 from . import _messages as M
 from .worker import JobError
 
@@ -84,7 +84,7 @@ def control(text: str) -> dict[str, Any]:
     return analyze_control(scenario(text)).to_json()
 
 
-def value(text: str, options: dict[str, Any], progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+def value(text: str, options: dict[str, Any], progress: Advance | None = None) -> dict[str, Any]:
     """SPEC §7's valuation document, through the library's one entry point :func:`stakeflow.value`."""
     opts = dict(options)
     sc = scenario(text, opts.pop("date", None))
@@ -137,7 +137,7 @@ def control_view(text: str) -> dict[str, Any]:
 
 
 def compare(before: str, after: str, mapping: dict[str, str], paths: int, seed: int,
-            progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+            progress: Advance | None = None) -> dict[str, Any]:
     """The value transfer from ``before`` to ``after`` (``stakeflow compare --json``), with names."""
     from ..analysis.compare import compare as run_compare
 
