@@ -124,6 +124,17 @@ def test_progress_bar_goes_to_stderr_and_json_stays_clean() -> None:
     assert "{" not in err
 
 
+def test_progress_bar_is_the_one_every_command_draws() -> None:
+    # Asked for on a stderr that is not a terminal (here, captured), the bar is drawn anyway and left
+    # in place, as compare, sweep and run draw theirs: one stage, "simulating", up to every path.
+    code, _, err = run([*MC, "--paths", "140000", "--seed", "2", "--progress", "--json"])
+    assert code == 0
+    last = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", err).replace("\r", "\n").strip().splitlines()[-1]
+    assert re.fullmatch(r"simulating ━+ 140000/140000 \d+:\d\d:\d\d", last.strip()), last
+    code, _, err = run([*MC, "--paths", "140000", "--seed", "2", "--no-progress", "--json"])
+    assert code == 0 and err == ""
+
+
 NOTE = """\
 stakeflow: 1
 name: A company with a plain note (repaid, never converted)

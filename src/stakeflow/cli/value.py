@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -17,42 +13,38 @@ from ..io.tables import export, value_inputs, value_tables
 from ..valuation.method import is_sample_file
 from ..valuation.method import value as value_with
 from ..valuation.parameters import DEFAULT_PATHS, MAX_PATHS, paths_within
+from ..valuation.progress import counted, in_stage
 from ..valuation.result import ValuationResult
 from ._app import app
 from ._common import (
     Antithetic,
     ChunkSize,
+    CsvOut,
+    DistributionDate,
     EquityValue,
+    JsonDocument,
     Rate,
+    ScenarioFile,
+    ShowProgress,
     Term,
     ValuedEntity,
     Volatility,
+    XlsxOut,
     console,
     emit_json,
-    err_console,
     load_scenario,
     money,
     pct,
+    show_progress,
+    stages,
     table,
     user_errors,
 )
 
 
-@contextmanager
-def _progress_bar(show: bool, total: int) -> Iterator[Any]:
-    """A Rich progress bar on stderr counting paths, or nothing."""
-    if not show:
-        yield None
-        return
-    columns = [TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
-    with Progress(*columns, console=err_console, transient=True) as bar:
-        task = bar.add_task("paths", total=total)
-        yield lambda n: bar.advance(task, n)
-
-
 @app.command()
 def value(
-    file: Path = typer.Argument(..., help="Scenario file (YAML or JSON)."),
+    file: ScenarioFile,
     method: str = typer.Option("opm", "--method", help="opm, montecarlo or pwerm."),
     equity_value: EquityValue = None,
     volatility: Volatility = None,
@@ -74,31 +66,29 @@ def value(
     distribution: Path = typer.Option(None, "--distribution", help="Terminal values: .csv/.npy sample or .yaml law."),
     scenarios: Path = typer.Option(None, "--scenarios", help="PWERM scenarios file (YAML)."),
     entity: ValuedEntity = None,
-    date: str = typer.Option(None, "--date", help="Distribution date, YYYY-MM-DD (default: exit.date)."),
-    progress: bool = typer.Option(None, "--progress/--no-progress",
-                                  help="Progress bar on stderr (default: when stderr is a terminal)."),
-    json_out: bool = typer.Option(False, "--json", help="Print one JSON document (SPEC §7)."),
-    xlsx: Path = typer.Option(None, "--xlsx", help="Also write the tables to an Excel workbook (.xlsx)."),
-    csv: Path = typer.Option(None, "--csv", help="Also write the tables as CSV: a .csv file, or a folder."),
+    date: DistributionDate = None,
+    progress: ShowProgress = None,
+    json_out: JsonDocument = False,
+    xlsx: XlsxOut = None,
+    csv: CsvOut = None,
 ) -> None:
     """Value every holder and every class of an entity: option pricing method (with backsolve),
     Monte Carlo, or PWERM / hybrid scenarios; optionally with a discount for lack of marketability."""
     sc = load_scenario(file, date)
     with user_errors():
         sample = method == "montecarlo" and is_sample_file(distribution)
-        show = progress if progress is not None else sys.stderr.isatty()
         n: str | int | None = paths
         total = 1
         if method == "montecarlo" and not sample:
             n = total = paths_within(DEFAULT_PATHS if paths is None else paths,
                                      MAX_PATHS if max_paths is None else max_paths)
-        with _progress_bar(bool(show) and method == "montecarlo" and not sample, total) as advance:
+        with stages(show_progress(progress) and method == "montecarlo" and not sample) as update:
             res = value_with(
                 sc, method, equity_value=equity_value, volatility=volatility, term=term, rate=rate,
                 backsolve_class=backsolve_class, price=price, dlom=dlom, dlom_volatility=dlom_volatility,
                 dlom_term=dlom_term, paths=n, seed=seed, chunk_size=chunk_size, workers=workers,
                 scheduler=scheduler, antithetic=antithetic, distribution=distribution, scenarios=scenarios,
-                entity=entity, progress=advance)
+                entity=entity, progress=counted(in_stage(update, "simulating"), total))
         export(xlsx, csv, value_tables(res), value_inputs(sc, file, res), sc.currency)
     if json_out:
         emit_json(res.to_json())
