@@ -63,6 +63,17 @@ def test_bad_grid_specs_each_say_what_is_wrong(seed: sf.Scenario, grid: list[str
     assert str(err.value) == message
 
 
+def test_a_count_past_the_most_points_is_refused_before_its_values_are_made(seed: sf.Scenario) -> None:
+    # COUNT is read as every whole number is (valuation.parameters.whole), and a range of 10^12
+    # values is refused at once as a grid of that many points, not built first.
+    with pytest.raises(InputError) as err:
+        grid_axes(seed, ["volatility=30%:60%:1e12"])
+    assert str(err.value) == M.GRID_TOO_LARGE.format(count=10**12, most=1_000_000)
+    with pytest.raises(InputError) as err:
+        axis_values("volatility", "30%:60%:1000001")
+    assert str(err.value) == M.GRID_TOO_LARGE.format(count=1_000_001, most=1_000_000)
+
+
 def test_an_axis_that_names_nothing_lists_what_is_there(seed: sf.Scenario) -> None:
     with pytest.raises(InputError) as err:
         grid_axes(seed, ["volatilty=1,2"])

@@ -10,7 +10,7 @@ import pytest
 from stakeflow.io.flags import error_lines, flag
 from stakeflow.scenario.errors import InputError
 from stakeflow.valuation.errors import Param, Params
-from stakeflow.valuation.parameters import DEFAULT_CHUNK, DEFAULT_PATHS, MarketInputs, MonteCarloSettings
+from stakeflow.valuation.parameters import DEFAULT_CHUNK, DEFAULT_PATHS, MarketInputs, MonteCarloSettings, seed, whole
 
 
 def test_market_inputs_from_every_spelling() -> None:
@@ -69,3 +69,20 @@ def test_flags_of_parameters() -> None:
     assert flag(Param("volatility", "S")) == "--volatility S"
     assert flag(Param("volatility", "S"), False) == "--volatility"
     assert flag(Params((Param("backsolve_class", "CLASS"), Param("price", "P")))) == "--backsolve CLASS --price P"
+
+
+def test_seed_is_a_whole_number_from_zero_in_any_spelling() -> None:
+    assert seed(None) == 0 and seed(None, 2025) == 2025
+    assert seed("7") == 7 and seed("1M") == 1_000_000 and seed(0) == 0
+    for bad in ("-1", "1.5", "x"):
+        with pytest.raises(InputError) as exc:
+            seed(bad)
+        assert str(exc.value) == f"seed must be a non-negative whole number, got {bad}"
+        assert error_lines(exc.value) == [f"error: --seed must be a non-negative whole number, got {bad}"]
+
+
+def test_whole_reads_any_spelling_and_says_its_callers_message() -> None:
+    assert whole("2.5K", "{name} {value}", 1, "count") == 2500
+    with pytest.raises(InputError) as exc:
+        whole("2.5", "--grid {name}={spec}: COUNT is {value!r}", 2, "term", spec="1:2:2.5")
+    assert str(exc.value) == "--grid term=1:2:2.5: COUNT is '2.5'"

@@ -93,13 +93,9 @@ def axis_values(name: str, spec: str | Sequence[P.Spelled]) -> tuple[Fraction, .
         if len(parts) != 3:
             raise InputError(M.GRID_RANGE.format(name=name, spec=text))
         low, high = _number(name, text, parts[0]), _number(name, text, parts[1])
-        try:
-            count = parse_number(parts[2].strip())
-        except NumberError:
-            count = Fraction(0)
-        if count.denominator != 1 or count < 2:
-            raise InputError(M.GRID_COUNT.format(name=name, spec=text, value=parts[2].strip()))
-        n = int(count)
+        n = P.whole(parts[2].strip(), M.GRID_COUNT, 2, name, spec=text)
+        if n > MAX_POINTS:  # refused before the values are made, as a grid of that many points
+            raise InputError(M.GRID_TOO_LARGE.format(count=n, most=MAX_POINTS))
         return tuple(low + (high - low) * i / (n - 1) for i in range(n))
     items = text.split(",")
     if any(not x.strip() for x in items):

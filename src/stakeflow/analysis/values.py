@@ -42,6 +42,13 @@ COMPARE_SEED = 0
 """Seed of the same, unless told."""
 
 
+def compare_paths(value: P.Spelled | None, default: int = COMPARE_PATHS, least: int = 2) -> int:
+    """The paths of structures valued side by side (compare, solve, sensitivity, run): a whole
+    number of at least ``least`` (on the command line two, so that a standard error exists);
+    ``default`` where none is given. Unlike ``value --paths``, no most is set."""
+    return default if value is None else P.whole(value, M.PATHS, least, VM.PATHS_PARAM, least=least)
+
+
 @dataclass(frozen=True)
 class JointValues:
     """Present values of every (structure, party, component) column, estimated on the same paths."""
@@ -171,8 +178,8 @@ def joint_values(
     exact engine's evaluation, say, for a check); by default each structure's method is picked
     from it (:func:`~stakeflow.analysis.projection.projection_payouts`) and compiled here.
     """
-    n = P.whole(paths, M.PATHS, 1, VM.PATHS_PARAM, least=1)
-    seed = P.whole(seed, VM.SEED, 0, VM.SEED_PARAM)
+    n = compare_paths(paths, least=1)
+    seed = P.seed(seed)
     cs: list[Curve] = [
         (curves[i] if curves is not None and curves[i] is not None else projection_payouts(sc))  # type: ignore[misc]
         for i, sc in enumerate(scenarios)
@@ -217,5 +224,16 @@ def value_parties(sc: Scenario, paths: int, seed: int, progress: Advance | None 
     return valuation(joint_values([sc], paths, seed, progress=progress), 0, sc)
 
 
-__all__ = ["BLOCK", "COMPARE_PATHS", "COMPARE_SEED", "JointValues", "Label", "PathCache", "Valuation", "joint_values",
-           "valuation", "value_parties"]
+__all__ = [
+    "BLOCK",
+    "COMPARE_PATHS",
+    "COMPARE_SEED",
+    "JointValues",
+    "Label",
+    "PathCache",
+    "Valuation",
+    "compare_paths",
+    "joint_values",
+    "valuation",
+    "value_parties",
+]

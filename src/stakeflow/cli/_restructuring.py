@@ -1,27 +1,15 @@
-"""What the restructuring commands (run, compare, solve, sensitivity) share: the --map help, the
---paths and --seed parser, a value with its standard error, the value-transfer table."""
+"""What the restructuring commands (run, compare, solve, sensitivity) share: a field's value, a value
+with its standard error, the value-transfer table."""
 
 from __future__ import annotations
 
-from ..analysis import _restructuring_messages as M
 from ..analysis.compare import Comparison
-from ..valuation import _messages as VM
-from ..valuation import parameters as P
 from ._common import console, short_money, table
 
 
 def number(x: float) -> str:
     """A field's value: whole numbers with separators, others to six significant digits."""
     return f"{x:,.0f}" if float(x).is_integer() and abs(x) < 1e18 else f"{x:,.6g}"
-
-
-def whole(text: str | None, option: str, default: int, least: int = 0) -> int:
-    """A whole-number option such as --paths or --seed."""
-    if text is None:
-        return default
-    if option == "--paths":
-        return P.whole(text, M.PATHS, least, VM.PATHS_PARAM, least=least)
-    return P.whole(text, VM.SEED, least, VM.SEED_PARAM)
 
 
 def pm(x: float, se: float) -> str:

@@ -6,7 +6,8 @@ import typer
 
 from ..analysis.compare import compare as run_compare
 from ..analysis.compare import parse_mapping
-from ..analysis.values import COMPARE_PATHS, COMPARE_SEED
+from ..analysis.values import COMPARE_PATHS, COMPARE_SEED, compare_paths
+from ..valuation.parameters import seed as read_seed
 from ..valuation.progress import counted, in_stage
 from ._app import app
 from ._common import (
@@ -21,7 +22,7 @@ from ._common import (
     stages,
     user_errors,
 )
-from ._restructuring import show_comparison, whole
+from ._restructuring import show_comparison
 
 
 @app.command()
@@ -39,8 +40,8 @@ def compare(
     b = load_scenario(before)
     a = load_scenario(after)
     with user_errors():
-        n = whole(paths, "--paths", COMPARE_PATHS, least=2)
-        k = whole(seed, "--seed", COMPARE_SEED)
+        n = compare_paths(paths)
+        k = read_seed(seed, COMPARE_SEED)
         mapping = parse_mapping(map_)
         with stages(show_progress(progress)) as update:
             res = run_compare(b, a, mapping, paths=n, seed=k, progress=counted(in_stage(update, "simulating"), n))

@@ -17,7 +17,9 @@ from ..analysis import _restructuring_messages as M
 from ..analysis.compare import parse_mapping
 from ..analysis.restructuring import RUN_PATHS, RUN_SEED, Restructuring, RunSizes, analyze, analyze_plan, flagship_plan
 from ..analysis.sensitivity import dask_client
+from ..analysis.values import compare_paths
 from ..scenario.errors import InputError
+from ..valuation.parameters import seed as read_seed
 from ._app import app
 from ._common import (
     PartyMap,
@@ -31,7 +33,7 @@ from ._common import (
     table,
     user_errors,
 )
-from ._restructuring import pm, show_comparison, whole
+from ._restructuring import pm, show_comparison
 
 REPORT = "stakeflow-report.html"
 
@@ -59,8 +61,8 @@ def run(
     with user_errors():
         if len(files) > 2:
             raise InputError(M.RUN_FILES)
-        n = whole(paths, "--paths", RUN_PATHS, least=2) if paths is not None else None
-        k = whole(seed, "--seed", RUN_SEED) if seed is not None else None
+        n = compare_paths(paths) if paths is not None else None
+        k = read_seed(seed) if seed is not None else None
         mapping = parse_mapping(map_)
         folder = output.parent if str(output.parent) else Path(".")
         if not folder.is_dir():

@@ -12,7 +12,9 @@ from ..analysis.restructuring import fair_stake_targets
 from ..analysis.sensitivity import Sensitivity, dask_client, parse_scales, parse_shift
 from ..analysis.sensitivity import sensitivity as run_sensitivity
 from ..analysis.solve import check_basis
+from ..analysis.values import compare_paths
 from ..valuation.cluster import close
+from ..valuation.parameters import seed as read_seed
 from ..valuation.progress import counted, in_stage
 from ._app import app
 from ._common import (
@@ -30,7 +32,6 @@ from ._common import (
     user_errors,
 )
 from ._plots import write_figure
-from ._restructuring import whole
 
 SCALES = "0.25,0.5,0.75,1,1.5,2,3"
 
@@ -61,8 +62,8 @@ def sensitivity(
     a = load_scenario(after)
     with user_errors():
         basis_ = check_basis(basis)
-        n = whole(paths, "--paths", 5_000, least=2)
-        k = whole(seed, "--seed", 0)
+        n = compare_paths(paths, 5_000)
+        k = read_seed(seed, 0)
         mapping = parse_mapping(map_)
         check_mapping(mapping, b, a)
         factors = parse_scales(scales)

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import typer
 
+from ..valuation import _messages as VM
+from ..valuation.parameters import whole
 from ._app import app
-from ._common import console, fail
+from ._common import console, fail, user_errors
 
 
 @app.command()
@@ -27,8 +29,8 @@ def serve(
 
     if not 0 < port < 65536:
         fail([f"error: --port must be between 1 and 65535, got {port}"])
-    if max_paths < 1:
-        fail([f"error: --max-paths must be a positive whole number, got {max_paths}"])
+    with user_errors():
+        whole(max_paths, VM.PATHS, 1, VM.MAX_PATHS_PARAM)
     if not time_limit > 0:
         fail([f"error: --time-limit must be a positive number of seconds, got {time_limit:g}"])
     web = create_app(f"sqlite:///{db}", host=host, port=port, max_paths=max_paths, time_limit=time_limit)

@@ -9,10 +9,11 @@ import typer
 from ..analysis.compare import parse_mapping
 from ..analysis.solve import SolveRequest
 from ..analysis.solve import solve as solve_request
-from ..analysis.values import COMPARE_PATHS, COMPARE_SEED
+from ..analysis.values import COMPARE_PATHS, COMPARE_SEED, compare_paths
+from ..valuation.parameters import seed as read_seed
 from ._app import app
 from ._common import JsonOut, PartyMap, console, emit_json, load_scenario, short_money, table, user_errors
-from ._restructuring import number, pm, whole
+from ._restructuring import number, pm
 
 
 @app.command()
@@ -48,8 +49,8 @@ def solve(
     with user_errors():
         request = SolveRequest(party, field=field, scale=scale, before=b, equals=equals,
                                move=move, basis=basis)  # type: ignore[arg-type]
-        n = whole(paths, "--paths", COMPARE_PATHS, least=2)
-        k = whole(seed, "--seed", COMPARE_SEED)
+        n = compare_paths(paths)
+        k = read_seed(seed, COMPARE_SEED)
         res = solve_request(a, request, mapping=parse_mapping(map_), no_root="error", paths=n, seed=k)
     if json_out:
         emit_json(res.to_json())

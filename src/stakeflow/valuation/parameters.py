@@ -98,9 +98,11 @@ def rate(value: Spelled, name: str = "rate") -> float:
     return x
 
 
-def whole(value: Spelled, message: str, minimum: int, name: Param, **fields: Any) -> int:
-    """The parameter ``name``, a whole number ≥ ``minimum`` (``1M`` paths is fine, ``1.5`` is not);
-    else ``message`` (with ``{name}`` and ``{value}``)."""
+def whole(value: Spelled, message: str, minimum: int, name: Param | str, **fields: Any) -> int:
+    """The parameter ``name``, a whole number ≥ ``minimum`` in any spelling of SPEC §1 (``1M``
+    paths is fine, ``1.5`` is not); else ``message`` (with ``{name}`` and ``{value}``, and
+    ``fields``). Every whole number read from a user's text is read here, each with its message
+    and least value: paths, seeds, chunk sizes, workers, a grid's COUNT, a server's most paths."""
     try:
         x = parse_number(value)
     except NumberError:
@@ -108,6 +110,11 @@ def whole(value: Spelled, message: str, minimum: int, name: Param, **fields: Any
     if x.denominator != 1 or x < minimum:
         raise ParameterError(message, name=name, value=value, **fields)
     return int(x)
+
+
+def seed(value: Spelled | None, default: int = DEFAULT_SEED) -> int:
+    """A seed of the random numbers, a whole number ≥ 0; ``default`` where none is given."""
+    return default if value is None else whole(value, M.SEED, 0, M.SEED_PARAM)
 
 
 MAX_SPREAD = 20.0
@@ -204,4 +211,4 @@ class MonteCarloSettings:
 
 __all__ = ["DEFAULT_CHUNK", "DEFAULT_PATHS", "DEFAULT_SEED", "DEFAULT_WORKERS", "MAX_PATHS", "MAX_RATE", "MAX_SPREAD",
            "MAX_TERM", "MAX_VOLATILITY", "MarketInputs", "MonteCarloSettings", "Spelled", "nonnegative", "number",
-           "paths_within", "positive", "rate", "spread", "term", "volatility", "whole"]
+           "paths_within", "positive", "rate", "seed", "spread", "term", "volatility", "whole"]

@@ -15,8 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from ..analysis.compare import parse_mapping
-from ..valuation import _messages as VM
-from ..valuation.parameters import whole
+from ..valuation.parameters import seed as read_seed
 from .api import COMPARE_PATHS, Api, ApiError, paths_within
 from .store import Saved, as_id
 
@@ -121,7 +120,7 @@ def pages_router(api: Api) -> APIRouter:
         after = await api.text_of(None, after_id)
         n = paths_within(paths, api.max_paths, COMPARE_PATHS)
         kwargs = {"before": before, "after": after, "mapping": parse_mapping([map]), "paths": n,
-                  "seed": whole(seed, VM.SEED, 0, VM.SEED_PARAM)}
+                  "seed": read_seed(seed)}
         resp = await api.compute(None, "report", kwargs, [before, after])
         if resp.status_code != 200:
             return resp
