@@ -16,7 +16,7 @@ from .scenario import Scenario, ScenarioError, StakeflowError, load, loads, pars
 
 if TYPE_CHECKING:
     from .analysis.compare import Comparison, compare
-    from .analysis.contingent import contingent_waterfall, scenarios_for
+    from .analysis.contingent import ContingentValuation, contingent_pwerm, contingent_waterfall, scenarios_for
     from .analysis.control import ControlResult, analyze_control, control_figure
     from .analysis.restructuring import Restructuring
     from .analysis.restructuring import analyze as analyze_restructuring
@@ -31,12 +31,14 @@ if TYPE_CHECKING:
     from .engine.outline import Outline, outline
     from .io import OcfExport, OcfImport, dump_scenario, export_ocf, import_ocf, write_csv, write_xlsx
     from .payoff import PayoffCurve, payoff_curve
+    from .scenario.validation import Validation, validate
     from .valuation import ValuationResult, backsolve, value_montecarlo, value_opm, value_pwerm
     from .valuation.method import value
 
 # The rest of the API loads on first use, so that `import stakeflow` and every command start fast.
 _LAZY = {
     "Comparison": (".analysis.compare", "Comparison"),
+    "ContingentValuation": (".analysis.contingent", "ContingentValuation"),
     "ControlResult": (".analysis.control", "ControlResult"),
     "Explanation": (".engine.explain", "Explanation"),
     "OcfExport": (".io", "OcfExport"),
@@ -49,12 +51,14 @@ _LAZY = {
     "SolveRequest": (".analysis.solve", "SolveRequest"),
     "SolveResult": (".analysis.solve", "SolveResult"),
     "Sweep": (".analysis.sweep", "Sweep"),
+    "Validation": (".scenario.validation", "Validation"),
     "Valuation": (".analysis.values", "Valuation"),
     "ValuationResult": (".valuation", "ValuationResult"),
     "analyze_control": (".analysis.control", "analyze_control"),
     "analyze_restructuring": (".analysis.restructuring", "analyze"),
     "backsolve": (".valuation", "backsolve"),
     "compare": (".analysis.compare", "compare"),
+    "contingent_pwerm": (".analysis.contingent", "contingent_pwerm"),
     "contingent_waterfall": (".analysis.contingent", "contingent_waterfall"),
     "control_figure": (".analysis.control", "control_figure"),
     "dump_scenario": (".io", "dump_scenario"),
@@ -73,6 +77,7 @@ _LAZY = {
     "solve_scale": (".analysis.solve", "solve_scale"),
     "sweep": (".analysis.sweep", "sweep"),
     "sweep_figure": (".analysis.sweep_figure", "sweep_figure"),
+    "validate": (".scenario.validation", "validate"),
     "value": (".valuation.method", "value"),
     "value_montecarlo": (".valuation", "value_montecarlo"),
     "value_opm": (".valuation", "value_opm"),
@@ -99,6 +104,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Comparison",
+    "ContingentValuation",
     "ControlResult",
     "Explanation",
     "OcfExport",
@@ -114,6 +120,7 @@ __all__ = [
     "SolveResult",
     "StakeflowError",
     "Sweep",
+    "Validation",
     "Valuation",
     "ValuationResult",
     "WaterfallResult",
@@ -122,6 +129,7 @@ __all__ = [
     "analyze_restructuring",
     "backsolve",
     "compare",
+    "contingent_pwerm",
     "contingent_waterfall",
     "control_figure",
     "dump_scenario",
@@ -143,6 +151,7 @@ __all__ = [
     "solve_scale",
     "sweep",
     "sweep_figure",
+    "validate",
     "value",
     "value_montecarlo",
     "value_opm",

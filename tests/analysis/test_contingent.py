@@ -11,15 +11,25 @@ shares in proportion; the weighted waterfall is ``p·yes + (1 − p)·no``, exac
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from fractions import Fraction
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import stakeflow as sf
-from stakeflow.analysis.contingent import contingent_waterfall, events, resolve, scenarios_for, value_contingent
+from stakeflow.analysis.contingent import (
+    ContingentValuation,
+    contingent_waterfall,
+    events,
+    resolve,
+    scenarios_for,
+    value_contingent,
+)
 from stakeflow.cli import app
+from stakeflow.scenario.errors import ScenarioError
 from stakeflow.valuation.pwerm import PwermScenarios, value_pwerm
 
 ROUNDS = """
@@ -124,6 +134,31 @@ def test_pwerm_of_the_outcomes_matches_the_exact_waterfalls() -> None:
     exact = contingent_waterfall(sc, "400B", Fraction(7, 10)).expected
     for k, v in exact.items():
         assert abs(doc["holders"][k] - float(v)) <= 1e-9 * 400e9
+
+
+def test_contingent_pwerm_is_a_result_with_its_own_document(tmp_path: Path) -> None:
+    # The closed form above through the library function the command calls: each outcome valued by
+    # PWERM on the file's scenarios, weighted 0.7 and 0.3, and the document of --json.
+    spec = tmp_path / "scenarios.yaml"
+    spec.write_text("scenarios:\n  - {name: sale, probability: 1, exit_value: 400B, years: 0, discount_rate: 0}\n")
+    sc = sf.loads(ROUNDS)
+    res = sf.contingent_pwerm(sc, "70%", spec)
+    assert isinstance(res, ContingentValuation)
+    assert (res.entity, res.method) == ("group", "pwerm")
+    assert [(o.name, o.weight) for o in res.outcomes] == [("restructuring=yes", Fraction(7, 10)),
+                                                           ("restructuring=no", Fraction(3, 10))]
+    exact = contingent_waterfall(sc, "400B", Fraction(7, 10)).expected
+    for k, v in exact.items():
+        assert abs(res.holders[k] - float(v)) <= 1e-9 * 400e9
+    assert res.to_json() == value_contingent(sc, "70%", lambda s: value_pwerm(s, spec))
+    assert list(res.to_json()) == ["entity", "method", "outcomes", "holders", "class_values"]
+    frame = res.to_frame()
+    assert list(frame.columns) == ["restructuring=yes", "restructuring=no", "expected"]
+    assert frame.loc["softbank", "expected"] == res.holders["softbank"]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.holders = {}  # type: ignore[misc]
+    with pytest.raises(ScenarioError, match="no such file"):
+        sf.contingent_pwerm(sc, "70%", tmp_path / "missing.yaml")
 
 
 def test_two_independent_events_weights_multiply() -> None:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import product
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..engine import WaterfallResult, waterfall
@@ -35,6 +36,7 @@ from . import _instrument_messages as M
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..valuation.pwerm import PwermScenarios
     from ..valuation.result import ValuationResult
 
 
@@ -216,10 +218,59 @@ def contingent_waterfall(sc: Scenario, exit_value: Any, p_event: Any, entity: st
     return ContingentWaterfall(outcomes, results, expected)
 
 
-def value_contingent(sc: Scenario, p_event: Any, method: Callable[[Scenario], ValuationResult]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ContingentValuation:
+    """A valuation under each outcome of the events (a PWERM run, say) and the probability-weighted
+    present values ``Σ_o p_o · value_o`` per holder and per class (class totals: a class's shares
+    may differ between outcomes)."""
+
+    outcomes: tuple[Outcome, ...]
+    results: tuple[ValuationResult, ...]
+    holders: dict[str, float]
+    class_values: dict[str, float]
+
+    @property
+    def entity(self) -> str:
+        return self.results[0].entity
+
+    @property
+    def method(self) -> str:
+        """The method of the valuations (``pwerm``, or ``hybrid`` where a scenario is an OPM)."""
+        return self.results[0].method
+
+    def to_json(self) -> dict[str, Any]:
+        """``stakeflow contingent --pwerm --json``'s document."""
+        return {
+            "entity": self.entity,
+            "method": self.method,
+            "outcomes": [{"name": o.name, "probability": float(o.weight), "holders": dict(r.holders),
+                          "class_values": dict(r.class_values)}
+                         for o, r in zip(self.outcomes, self.results, strict=True)],
+            "holders": dict(self.holders),
+            "class_values": dict(self.class_values),
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per holder: its present value under each outcome and the expected value."""
+        import pandas as pd
+
+        rows = []
+        for k, v in self.holders.items():
+            row: dict[str, Any] = {"holder": k}
+            for o, r in zip(self.outcomes, self.results, strict=True):
+                row[o.name] = r.holders.get(k, 0.0)
+            row["expected"] = v
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("holder")
+
+    def _repr_html_(self) -> str:
+        return str(self.to_frame().style.format("{:,.2f}").to_html())
+
+
+def contingent_valuation(sc: Scenario, p_event: Any,
+                         method: Callable[[Scenario], ValuationResult]) -> ContingentValuation:
     """A valuation under each outcome of the events (``method``: a scenario → its
-    :class:`ValuationResult`, e.g. a PWERM run) and the probability-weighted present values
-    per holder and per class (class totals: a class's shares may differ between outcomes)."""
+    :class:`ValuationResult`, e.g. a PWERM run) and the probability-weighted present values."""
     outcomes = scenarios_for(sc, p_event)
     results = [method(o.scenario) for o in outcomes]
     holders: dict[str, float] = {}
@@ -229,14 +280,23 @@ def value_contingent(sc: Scenario, p_event: Any, method: Callable[[Scenario], Va
             holders[k] = holders.get(k, 0.0) + float(o.weight) * v
         for k, v in r.class_values.items():
             classes[k] = classes.get(k, 0.0) + float(o.weight) * v
-    return {
-        "entity": results[0].entity,
-        "method": results[0].method,
-        "outcomes": [{"name": o.name, "probability": float(o.weight), "holders": dict(r.holders),
-                      "class_values": dict(r.class_values)} for o, r in zip(outcomes, results, strict=True)],
-        "holders": holders,
-        "class_values": classes,
-    }
+    return ContingentValuation(tuple(outcomes), tuple(results), holders, classes)
+
+
+def contingent_pwerm(sc: Scenario, p_event: Any, scenarios: str | Path | PwermScenarios,
+                     entity: str | None = None) -> ContingentValuation:
+    """Every outcome of the events valued by PWERM on the same ``scenarios`` (a scenarios file,
+    read once, or scenarios already read), weighted by the outcomes' probabilities
+    (``stakeflow contingent --pwerm``)."""
+    from ..valuation.pwerm import scenarios_of, value_pwerm  # only here: `waterfall --event` starts fast
+
+    spec = scenarios_of(scenarios)
+    return contingent_valuation(sc, p_event, lambda s: value_pwerm(s, spec, entity=entity))
+
+
+def value_contingent(sc: Scenario, p_event: Any, method: Callable[[Scenario], ValuationResult]) -> dict[str, Any]:
+    """The JSON document of :func:`contingent_valuation`."""
+    return contingent_valuation(sc, p_event, method).to_json()
 
 
 def settle(sc: Scenario, items: Iterable[str]) -> Scenario:
@@ -268,8 +328,11 @@ def parse_probabilities(items: Iterable[str]) -> dict[str, Fraction]:
 
 
 __all__ = [
+    "ContingentValuation",
     "ContingentWaterfall",
     "Outcome",
+    "contingent_pwerm",
+    "contingent_valuation",
     "contingent_waterfall",
     "events",
     "parse_outcomes",

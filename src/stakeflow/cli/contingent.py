@@ -8,10 +8,9 @@ from pathlib import Path
 
 import typer
 
-from ..analysis.contingent import contingent_waterfall, parse_probabilities, value_contingent
+from ..analysis.contingent import contingent_pwerm, contingent_waterfall, parse_probabilities
 from ..engine import exit_value_for
 from ..scenario.errors import InputError, NoExitValue
-from ..valuation.pwerm import read_scenarios, value_pwerm
 from ._app import app
 from ._common import Entity, JsonOut, ScenarioFile, console, emit_json, load_scenario, money, table, user_errors
 
@@ -49,15 +48,14 @@ def contingent(
             console.print(table(f"{first.entity} at {money(first.exit_value, first.currency)}, by outcome", cols,
                                 rows))
             return
-        spec = read_scenarios(pwerm)
-        doc = value_contingent(sc, probs, lambda s: value_pwerm(s, spec, entity=entity))
+        valued = contingent_pwerm(sc, probs, pwerm, entity)
     if json_out:
-        emit_json(doc)
+        emit_json(valued.to_json())
         return
-    cols = ["holder"] + [f"{o['name']} ({o['probability']:.0%})" for o in doc["outcomes"]] + ["expected"]
-    rows = [[k] + [money(o["holders"].get(k, 0.0)) for o in doc["outcomes"]] + [money(v)]
-            for k, v in doc["holders"].items()]
-    console.print(table(f"{doc['entity']}: present values by outcome ({doc['method']})", cols, rows))
+    cols = ["holder"] + [f"{o.name} ({float(o.weight):.0%})" for o in valued.outcomes] + ["expected"]
+    rows = [[k] + [money(r.holders.get(k, 0.0)) for r in valued.results] + [money(v)]
+            for k, v in valued.holders.items()]
+    console.print(table(f"{valued.entity}: present values by outcome ({valued.method})", cols, rows))
 
 
 __all__ = ["contingent"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from ..scenario.validation import validate as validate_file
 from ._app import app
-from ._common import JsonOut, ScenarioFile, console, emit_json, load_scenario
+from ._common import JsonOut, ScenarioFile, console, emit_json, user_errors
 
 
 @app.command()
@@ -14,12 +15,11 @@ def validate(
     json_out: JsonOut = False,
 ) -> None:
     """Check FILE; print a summary, or every problem with its line and field path (exit 2)."""
-    sc = load_scenario(file)
-    kinds = {e.id: ("equity" if e.is_equity else "tiers" if e.is_tiered else "terminal") for e in sc.entities}
-    summary = {"file": str(file), "valid": True, "name": sc.name, "holders": len(sc.holders), "entities": kinds}
+    with user_errors():
+        res = validate_file(file)
     if json_out:
-        emit_json(summary)
+        emit_json(res.to_json())
         return
-    listed = ", ".join(f"{k} ({v})" for k, v in kinds.items())
-    console.print(Text.assemble(("ok", "green"), f" {file}: {sc.name or 'unnamed scenario'}; "
-                                f"{len(sc.holders)} holders; entities: {listed}"))
+    listed = ", ".join(f"{k} ({v})" for k, v in res.entities.items())
+    console.print(Text.assemble(("ok", "green"), f" {res.file}: {res.name or 'unnamed scenario'}; "
+                                f"{res.holders} holders; entities: {listed}"))

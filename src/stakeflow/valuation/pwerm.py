@@ -181,6 +181,11 @@ def read_scenarios(path: str | Path) -> PwermScenarios:
     return parse_model(read_text(path), PwermScenarios, str(path))
 
 
+def scenarios_of(scenarios: str | Path | PwermScenarios) -> PwermScenarios:
+    """Scenarios already read, or read from their file (:func:`read_scenarios`)."""
+    return scenarios if isinstance(scenarios, PwermScenarios) else read_scenarios(scenarios)
+
+
 def scenario_value(sc: Scenario, pc: PricingCurve, spec: PwermScenarios, s: PwermScenario) -> ScenarioValue:
     """One scenario's present values per holder and per share, before its probability."""
     if s.method == "opm":
@@ -226,7 +231,7 @@ def value_pwerm(
     reported as ``hybrid`` when a scenario is valued by the OPM, else ``pwerm``. A discount for
     lack of marketability needs its own volatility and term (there is no single market σ).
     """
-    spec = scenarios if isinstance(scenarios, PwermScenarios) else read_scenarios(scenarios)
+    spec = scenarios_of(scenarios)
     discount = None
     if dlom is not None:
         if dlom_volatility is None or dlom_term is None:
@@ -248,4 +253,5 @@ def value_pwerm(
     )
 
 
-__all__ = ["LognormalExit", "PwermScenario", "PwermScenarios", "read_scenarios", "scenario_value", "value_pwerm"]
+__all__ = ["LognormalExit", "PwermScenario", "PwermScenarios", "read_scenarios", "scenario_value", "scenarios_of",
+           "value_pwerm"]
