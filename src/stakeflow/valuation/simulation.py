@@ -173,16 +173,23 @@ def in_flight(client: Client) -> int:
 
 def simulate_runs(sources: Sequence[PayoutSource], runs: Sequence[Run], *, chunk_size: int,
                   client: Client | None = None, payouts: Sequence[Payouts] | None = None,
-                  progress: Progress | None = None) -> list[Moments]:
+                  progress: Progress | None = None, threads: int | None = None) -> list[Moments]:
     """The moments of every run, in order.
 
-    Without ``client`` the chunks run here one after another (``payouts``, when given, are the
-    sources' payout functions already built in this process). With a Dask ``client`` they run
-    on its workers. Either way, and whatever ``chunk_size``, the numbers are the same.
+    Without ``client`` the chunks run in this process: on ``threads`` threads (by default
+    numba's, ``NUMBA_NUM_THREADS``, which is the number of cores), or one after another when
+    that is one (``payouts``, when given, are then the sources' payout functions already built).
+    With a Dask ``client`` they run on its workers. Either way, and whatever ``chunk_size``, the
+    numbers are the same.
     """
     chunks = plan(runs, chunk_size)
     merged = InOrder(chunks, len(runs))
     if client is None:
+        if threads is None:
+            threads = _numba_threads()
+        if threads > 1 and len(chunks) > 1:
+            _on_threads(sources, runs, chunks, merged, threads, progress)
+            return merged.result()
         built = list(payouts) if payouts is not None else [s.build() for s in sources]
         work = Workspace()
         for i, c in enumerate(chunks):
@@ -195,6 +202,54 @@ def simulate_runs(sources: Sequence[PayoutSource], runs: Sequence[Run], *, chunk
     with cluster_failures(client):
         _on_cluster(client, sources, runs, chunks, merged, chunk_size, progress)
     return merged.result()
+
+
+def _numba_threads() -> int:
+    import numba
+
+    return int(numba.get_num_threads())
+
+
+def _on_threads(sources: Sequence[PayoutSource], runs: Sequence[Run], chunks: Sequence[Chunk], merged: InOrder,
+                threads: int, progress: Progress | None) -> None:
+    """The chunks on a pool of ``threads`` threads of this process, each with its own payout
+    function and buffers, each evaluating on one numba thread.
+
+    The draws, the curve and the moments all run without the GIL, so the threads share the
+    cores as worker processes would, without starting any. Parallel work comes from whole
+    chunks, not from threads inside each evaluation: a chunk's few milliseconds need no
+    synchronisation, where an evaluation split across threads waits for the slowest of them
+    at every block (and waits long when other work holds a core).
+    """
+    from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+
+    def one(i: int) -> list[Moments]:
+        c = chunks[i]
+        r = runs[c.run]
+        return chunk_task(sources[r.source], r.law, r.paths, r.seed, c.first, c.count, r.antithetic)
+
+    window = 2 * threads
+    with ThreadPoolExecutor(threads, thread_name_prefix="stakeflow-chunk") as pool:
+        pending: dict[Future[list[Moments]], int] = {}
+        todo = iter(range(len(chunks)))
+        for i in todo:
+            pending[pool.submit(one, i)] = i
+            if len(pending) >= window:
+                break
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    i = pending.pop(fut)
+                    merged.add(i, fut.result())
+                    if progress is not None:
+                        progress(chunks[i].paths(runs))
+                    nxt = next(todo, None)
+                    if nxt is not None:
+                        pending[pool.submit(one, nxt)] = nxt
+        finally:
+            for fut in pending:
+                fut.cancel()
 
 
 def _on_cluster(client: Client, sources: Sequence[PayoutSource], runs: Sequence[Run], chunks: Sequence[Chunk],
