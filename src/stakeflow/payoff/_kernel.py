@@ -15,8 +15,12 @@ from __future__ import annotations
 import numpy as np
 from numba import get_num_threads, njit, prange
 
-# Below this many values, starting threads costs more than it saves.
-PARALLEL_FROM = 1 << 16
+PARALLEL_FROM = 1 << 20
+"""From this many values an evaluation is split across numba's threads. Each split waits for the
+slowest thread, and a thread that another process keeps off its core is slow: a block of 65,536
+values took 14 times as long split in two as on one thread on a machine with other work, where
+a million values (about 10 ms of work a thread) lose little. Monte Carlo runs its chunks on
+threads of their own instead (:mod:`stakeflow.valuation.simulation`)."""
 
 COUNT_UP_TO = 384
 """Up to this many breakpoints a value's segment is found by counting the breakpoints at or
