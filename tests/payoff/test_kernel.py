@@ -33,3 +33,25 @@ def test_negative_proceeds_are_counted_and_read_on_the_first_segment(k: int) -> 
     out = np.empty((3, 1))
     assert piecewise(x, b, v, s, out) == 2
     assert out[:, 0].tolist() == [-5.0, 1.0 + 5.0, -1e-300]
+
+
+def test_an_evaluation_split_across_threads_gives_the_bits_of_one_thread() -> None:
+    from numba import get_num_threads, set_num_threads
+
+    from stakeflow.payoff._kernel import PARALLEL_FROM
+
+    rng = np.random.default_rng(5)
+    b = np.concatenate([[0.0], np.sort(rng.uniform(1.0, 1e9, 30))])
+    v = rng.uniform(0.0, 1e6, (31, 2))
+    s = rng.uniform(0.0, 1.0, (31, 2))
+    x = np.concatenate([rng.uniform(0.0, 1.1e9, PARALLEL_FROM + 3), [-1.0, -2.0]])
+    split, whole = np.empty((x.shape[0], 2)), np.empty((x.shape[0], 2))
+    threads = get_num_threads()
+    try:
+        set_num_threads(1)
+        assert piecewise(x, b, v, s, whole) == 2
+        set_num_threads(threads)  # every thread numba has (two or more on any machine with two cores)
+        assert piecewise(x, b, v, s, split) == 2
+    finally:
+        set_num_threads(threads)
+    assert np.array_equal(split, whole)
