@@ -40,6 +40,7 @@ from ..scenario.fields import Field as ScenarioField
 from ..scenario.fields import FieldPathError, locate, numeric_fields
 from ..scenario.loader import parse_model
 from ..scenario.models import Amount, Scenario
+from ..valuation.errors import ParameterError
 from . import _restructuring_messages as M
 from .branches import Branches, NoConversion, branches
 from .breakeven import StakeBreakEven, breakeven, count
@@ -498,7 +499,7 @@ def fair_stake_targets(before: Scenario, after: Scenario, mapping: dict[str, str
     :func:`default_targets` (``party``'s only, when given), on ``basis``."""
     basis = check_basis(basis)
     if field is not None and party is None:
-        raise InputError(M.FIELD_NEEDS_PARTY)
+        raise ParameterError(M.FIELD_NEEDS_PARTY, field=M.FIELD, party=M.PARTY)
     if party is not None and field is not None:
         return [FairStake(party, field, basis, holding_stake(after, field))]
     found = [FairStake(t.party, t.field, basis, t.reported, t.label)
