@@ -126,6 +126,11 @@ BREAKEVEN_PATHS = 20_000
 """Paths of each break-even search (at most the main run's)."""
 RUN_SEED = 2025
 """Seed of an analysis's random numbers, unless its plan or the caller says."""
+WAITING_SENSITIVITY_SHARE = 10
+"""A report made while someone waits for it (the web app's download) runs its sensitivity on
+this fraction of its paths (one in ten) ..."""
+WAITING_SENSITIVITY_LEAST = 1_000
+"""... and on at least this many paths a point."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,16 @@ class RunSizes:
         n = paths if paths is not None else b.paths
         return cls(paths=n, sensitivity_paths=min(b.sensitivity_paths, n) if paths is not None else b.sensitivity_paths,
                    breakeven_paths=min(b.breakeven_paths, n), seed=seed if seed is not None else b.seed)
+
+    @classmethod
+    def while_waiting(cls, paths: int, seed: int) -> RunSizes:
+        """The sizes of a report made while someone waits for it (the web app's download, on the
+        compare page's paths, by default :data:`~stakeflow.analysis.values.COMPARE_PATHS`): the
+        sensitivity on a tenth of the paths (:data:`WAITING_SENSITIVITY_SHARE`, at least
+        :data:`WAITING_SENSITIVITY_LEAST`), the break-even on :data:`BREAKEVEN_PATHS` at most the
+        run's."""
+        return cls(paths, max(WAITING_SENSITIVITY_LEAST, paths // WAITING_SENSITIVITY_SHARE),
+                   min(BREAKEVEN_PATHS, paths), seed)
 
 
 class Plan(_PlanModel):
@@ -648,7 +663,8 @@ def analyze_plan(path: str | Path, *, paths: int | None = None, seed: int | None
     )
 
 
-__all__ = ["BREAKEVEN_PATHS", "DEFAULT_EXITS", "RUN_PATHS", "RUN_SEED", "SENSITIVITY_PATHS", "Assumption", "Estimate",
-           "FairStakeResult", "GovernanceRow", "Mark", "Payouts", "Plan", "Restructuring", "RunSizes", "StaticSplit",
-           "analyze", "analyze_plan", "assumptions", "default_targets", "fair_stake_targets", "flagship_plan",
-           "payouts", "read_plan", "static_split"]
+__all__ = ["BREAKEVEN_PATHS", "DEFAULT_EXITS", "RUN_PATHS", "RUN_SEED", "SENSITIVITY_PATHS",
+           "WAITING_SENSITIVITY_LEAST", "WAITING_SENSITIVITY_SHARE", "Assumption", "Estimate", "FairStakeResult",
+           "GovernanceRow", "Mark", "Payouts", "Plan", "Restructuring", "RunSizes", "StaticSplit", "analyze",
+           "analyze_plan", "assumptions", "default_targets", "fair_stake_targets", "flagship_plan", "payouts",
+           "read_plan", "static_split"]
