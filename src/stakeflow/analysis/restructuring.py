@@ -49,7 +49,7 @@ from .contracts import TermRow, timeline
 from .control import ControlResult, analyze_control
 from .projection import projection_of
 from .projection_bands import BAND_PATHS, ProjectionBands, projection_bands
-from .sensitivity import FairStake, Sensitivity, Shift, default_shifts, parse_shift, sensitivity
+from .sensitivity import REVENUE_SCALES, FairStake, Sensitivity, Shift, default_shifts, parse_shift, sensitivity
 from .solve import Basis, SolveResult, check_basis, holding_stake, solve_field
 from .values import JointValues, PathCache
 
@@ -174,7 +174,7 @@ class Plan(_PlanModel):
     exit_values: list[Amount] | None = None
     valuations: list[Mark] = Field(default_factory=list)
     shifts: list[str | ShiftSpec] | None = None
-    revenue_scales: list[float] = Field(default_factory=lambda: [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0])
+    revenue_scales: list[float] = Field(default_factory=lambda: list(REVENUE_SCALES))
     paths: int = RUN_PATHS
     sensitivity_paths: int = SENSITIVITY_PATHS
     breakeven_paths: int = BREAKEVEN_PATHS
@@ -541,7 +541,7 @@ def analyze(
     paths: int = RUN_PATHS,
     sensitivity_paths: int = SENSITIVITY_PATHS,
     seed: int = RUN_SEED,
-    scales: Sequence[float] = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0),
+    scales: Sequence[float] = REVENUE_SCALES,
     with_sensitivity: bool = True,
     client: Any = None,
     progress: Progress | None = None,

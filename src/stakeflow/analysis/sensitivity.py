@@ -36,6 +36,13 @@ if TYPE_CHECKING:
 
 Side = Literal["low", "high"]
 
+POINT_PATHS = 5_000
+"""Paths of each point of a sensitivity (the tornado's and the company-value sweep's), unless told."""
+POINT_SEED = 0
+"""Seed of the same, unless told."""
+REVENUE_SCALES = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
+"""Factors on revenue of the company-value sweep, unless told."""
+
 
 @dataclass(frozen=True)
 class FairStake:
@@ -328,9 +335,9 @@ def sensitivity(
     *,
     mapping: Mapping[str, str] | None = None,
     shifts: Sequence[Shift] | None = None,
-    scales: Sequence[float] = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0),
-    paths: int = 5_000,
-    seed: int = 0,
+    scales: Sequence[float] = REVENUE_SCALES,
+    paths: int = POINT_PATHS,
+    seed: int = POINT_SEED,
     client: Client | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Sensitivity:
@@ -368,5 +375,5 @@ def dask_client(dask: bool, scheduler: str | None) -> Client | None:
     return local_cluster(os.cpu_count() or 1)
 
 
-__all__ = ["Bar", "FairStake", "Point", "Sensitivity", "Shift", "dask_client", "default_shifts", "evaluate_point",
-           "parse_scales", "parse_shift", "run_tasks", "sensitivity"]
+__all__ = ["POINT_PATHS", "POINT_SEED", "REVENUE_SCALES", "Bar", "FairStake", "Point", "Sensitivity", "Shift",
+           "dask_client", "default_shifts", "evaluate_point", "parse_scales", "parse_shift", "run_tasks", "sensitivity"]
