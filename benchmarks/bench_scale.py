@@ -5,9 +5,11 @@ Figures printed (all measured in this run, on this machine; the machine's load, 
 figure), for examples/venture_stacked.yaml (7 holders, 8 classes) at V = $200M, σ = 60%,
 T = 3, r = 4%, seed 20251028:
 
-* **paths per second**, 10^7 paths: one process on one thread (the baseline), one process
-  with numba's default threads, and a local Dask cluster of 2 single-threaded worker
-  processes; the **scaling ratio** is the cluster's rate over the baseline's. The cluster is
+* **paths per second**, at 10^7 and at 10^8 paths: one process on one thread (the baseline),
+  one process on numba's default number of threads (its chunks on that many threads), and a
+  local Dask cluster of 2 single-threaded worker processes; the **scaling ratio** is the
+  cluster's rate over the baseline's (at 10^7 a run is under half a second, and the cluster's
+  fixed costs show; at 10^8 the rate is the cluster's own). ``--rates`` prints these alone. The cluster is
   started and warmed up (its curve kernels compiled) before the clock starts; the numbers of
   every run are checked equal to the baseline's to the last bit. The CPU seconds of each
   process say how the work was shared and what the cluster itself cost, which the wall clock
@@ -60,60 +62,66 @@ def load_text() -> str:
     return f"load average {a:.2f} {b:.2f} {c:.2f} on {os.cpu_count()} cores"
 
 
-def throughput() -> None:
-    import numba
-
-    import stakeflow as sf
+def throughput(rates_only: bool = False) -> None:
     from stakeflow.valuation.cluster import close, local_cluster
-    from stakeflow.valuation.montecarlo import value_montecarlo
 
-    sc = load()
-    n = 10**7
-    kw = {**MARKET, "paths": n, "seed": SEED, "chunk_size": CHUNK}
-    sf.value(sc, "montecarlo", **{**kw, "paths": 10_000})  # type: ignore[arg-type]  # compile the kernels
-    default_threads = numba.get_num_threads()
     client = local_cluster(2)
     try:
-        value_montecarlo(sc, client=client, **{**kw, "paths": 8 * CHUNK})  # type: ignore[arg-type]  # warm up
-        print(f"({load_text()} before the runs)")
-        # Interleaved, best of 3 each: the other load on the machine changes from second to second.
-        t1 = td = tc = float("inf")
-        cpu_local = cpu_client = float("inf")
-        cpu_workers: list[float] = []
-        for _ in range(3):
-            numba.set_num_threads(1)
-            c0 = time.process_time()
-            t, base = timed(lambda: sf.value(sc, "montecarlo", **kw))  # type: ignore[arg-type]
-            t1, cpu_local = min(t1, t), min(cpu_local, time.process_time() - c0)
-            numba.set_num_threads(default_threads)
-            t, multi = timed(lambda: sf.value(sc, "montecarlo", **kw))  # type: ignore[arg-type]
-            td = min(td, t)
-            w0, c0 = client.run(_cpu), time.process_time()
-            t, there = timed(lambda: value_montecarlo(sc, client=client, **kw))  # type: ignore[arg-type]
-            w1 = client.run(_cpu)
-            if t < tc:
-                cpu_client, cpu_workers = time.process_time() - c0, [w1[k] - w0[k] for k in sorted(w0)]
-            tc = min(tc, t)
-            assert there.holders == base.holders == multi.holders, "cluster and local runs differ"
-            assert there.standard_errors == base.standard_errors
-        print(f"one process, one thread:          {n / t1 / 1e6:6.2f} M paths/s ({t1:.2f} s for {n:,} paths)")
-        print(f"one process, {default_threads} numba threads:      {n / td / 1e6:6.2f} M paths/s ({td:.2f} s)")
-        print(f"local cluster, 2 workers × 1:     {n / tc / 1e6:6.2f} M paths/s ({tc:.2f} s)")
-        print(f"scaling ratio, 2 workers / 1 thread: {t1 / tc:.2f}x   (2 workers / {default_threads} threads in one "
-              f"process: {td / tc:.2f}x)")
-        # CPU seconds say how the work was shared, whatever else ran on the cores meanwhile.
-        # CPU time says how much work the cluster added, whatever else held the cores meanwhile: on
-        # two otherwise idle cores its run would take about half its CPU seconds (the workers',
-        # and the client's and scheduler's, which a local cluster runs on the same cores).
-        idle = cpu_local / (sum([*cpu_workers, cpu_client]) / 2)
-        print(f"CPU seconds: one process {cpu_local:.2f}; cluster: workers "
-              f"{' + '.join(f'{w:.2f}' for w in cpu_workers)}, client and scheduler {cpu_client:.2f} "
-              f"(on two otherwise idle cores: about {idle:.2f}x)")
-        per_chunk(client, sc)
-        grids(client)
+        for n in (10**7, 10**8):
+            rates(client, n)
+        if not rates_only:
+            per_chunk(client, load())
+            grids(client)
     finally:
         close(client)
     print(f"({load_text()} after the runs)")
+
+
+def rates(client, n: int) -> None:  # type: ignore[no-untyped-def]
+    import numba
+
+    import stakeflow as sf
+    from stakeflow.valuation.montecarlo import value_montecarlo
+
+    sc = load()
+    kw = {**MARKET, "paths": n, "seed": SEED, "chunk_size": CHUNK}
+    sf.value(sc, "montecarlo", **{**kw, "paths": 10_000})  # type: ignore[arg-type]  # compile the kernels
+    default_threads = numba.get_num_threads()
+    value_montecarlo(sc, client=client, **{**kw, "paths": 8 * CHUNK})  # type: ignore[arg-type]  # warm up
+    print(f"({load_text()} before the runs)")
+    # Interleaved, best of 3 each: the other load on the machine changes from second to second.
+    t1 = td = tc = float("inf")
+    cpu_local = cpu_client = float("inf")
+    cpu_workers: list[float] = []
+    for _ in range(3):
+        numba.set_num_threads(1)
+        c0 = time.process_time()
+        t, base = timed(lambda: sf.value(sc, "montecarlo", **kw))  # type: ignore[arg-type]
+        t1, cpu_local = min(t1, t), min(cpu_local, time.process_time() - c0)
+        numba.set_num_threads(default_threads)
+        t, multi = timed(lambda: sf.value(sc, "montecarlo", **kw))  # type: ignore[arg-type]
+        td = min(td, t)
+        w0, c0 = client.run(_cpu), time.process_time()
+        t, there = timed(lambda: value_montecarlo(sc, client=client, **kw))  # type: ignore[arg-type]
+        w1 = client.run(_cpu)
+        if t < tc:
+            cpu_client, cpu_workers = time.process_time() - c0, [w1[k] - w0[k] for k in sorted(w0)]
+        tc = min(tc, t)
+        assert there.holders == base.holders == multi.holders, "cluster and local runs differ"
+        assert there.standard_errors == base.standard_errors
+    print(f"{n:,} paths")
+    print(f"one process, one thread:          {n / t1 / 1e6:6.2f} M paths/s ({t1:.2f} s for {n:,} paths)")
+    print(f"one process, {default_threads} threads:            {n / td / 1e6:6.2f} M paths/s ({td:.2f} s)")
+    print(f"local cluster, 2 workers × 1:     {n / tc / 1e6:6.2f} M paths/s ({tc:.2f} s)")
+    print(f"scaling ratio, 2 workers / 1 thread: {t1 / tc:.2f}x   (2 workers / {default_threads} threads in one "
+          f"process: {td / tc:.2f}x)")
+    # CPU time says how much work the cluster added, whatever else held the cores meanwhile: on
+    # two otherwise idle cores its run would take about half its CPU seconds (the workers',
+    # and the client's and scheduler's, which a local cluster runs on the same cores).
+    idle = cpu_local / (sum([*cpu_workers, cpu_client]) / 2)
+    print(f"CPU seconds: one process {cpu_local:.2f}; cluster: workers "
+          f"{' + '.join(f'{w:.2f}' for w in cpu_workers)}, client and scheduler {cpu_client:.2f} "
+          f"(on two otherwise idle cores: about {idle:.2f}x)")
 
 
 def _cpu() -> float:
@@ -217,6 +225,8 @@ if __name__ == "__main__":
         memory_child(int(sys.argv[2]))
     elif len(sys.argv) == 2 and sys.argv[1] == "--memory":
         memory()
+    elif len(sys.argv) == 2 and sys.argv[1] == "--rates":
+        throughput(rates_only=True)
     else:
         throughput()
         memory()

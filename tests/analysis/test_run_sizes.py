@@ -17,3 +17,10 @@ def test_a_plans_sizes_unless_the_caller_gives_them() -> None:
     assert RunSizes.of(base=base) == RunSizes(100_000, 5_000, 20_000, 2025)
     assert RunSizes.of(3_000, base=base) == RunSizes(3_000, 3_000, 3_000, 2025)
     assert RunSizes.of(seed=1, base=RunSizes(1_000, 5_000, 20_000, 9)) == RunSizes(1_000, 5_000, 1_000, 1)
+
+
+def test_a_report_waited_for_runs_its_sensitivity_on_a_tenth_of_the_paths() -> None:
+    # The web app's download, on the compare page's paths (20,000 by default).
+    assert RunSizes.while_waiting(20_000, 0) == RunSizes(20_000, 2_000, 20_000, 0)
+    assert RunSizes.while_waiting(50_000, 3) == RunSizes(50_000, 5_000, 20_000, 3)
+    assert RunSizes.while_waiting(2_000, 3) == RunSizes(2_000, 1_000, 2_000, 3)  # at least 1,000 a point

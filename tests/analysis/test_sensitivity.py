@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from stakeflow.analysis.sensitivity import FairStake, default_shifts, parse_scales, parse_shift, sensitivity
 from stakeflow.cli import app
+from stakeflow.io.flags import error_lines
 from stakeflow.scenario.errors import InputError
 
 F = Fraction
@@ -112,8 +113,10 @@ def test_parse_scales() -> None:
     for bad in ("", "0,1", "-1", "x"):
         with pytest.raises(InputError) as info:
             parse_scales(bad)
-        assert info.value.lines() == [f"error: --scales {bad!r}: write positive revenue scale factors separated "
-                                      "by commas, e.g. 0.5,1,2"]
+        assert str(info.value) == (f"scales {bad!r}: write positive revenue scale factors separated by commas, "
+                                   "e.g. 0.5,1,2")
+        assert error_lines(info.value) == [f"error: --scales {bad!r}: write positive revenue scale factors "
+                                           "separated by commas, e.g. 0.5,1,2"]
 
 
 def test_fair_stake_targets() -> None:
@@ -126,7 +129,7 @@ def test_fair_stake_targets() -> None:
     assert [t.party for t in every] == [t.party for t in default_targets(before, after, FLAGSHIP_MAP)]
     (ms,) = fair_stake_targets(before, after, FLAGSHIP_MAP, party="microsoft", basis="structure")
     assert ms.basis == "structure" and ms.field == "entities[openai_group].holdings[microsoft].shares"
-    with pytest.raises(InputError, match="--basis must be total"):
+    with pytest.raises(InputError, match=r"^basis must be total"):
         fair_stake_targets(before, after, FLAGSHIP_MAP, basis="all")  # type: ignore[arg-type]
     with pytest.raises(InputError, match="cannot find a holding of 'nobody'"):
         fair_stake_targets(before, after, FLAGSHIP_MAP, party="nobody")

@@ -15,7 +15,6 @@ import pytest
 from typer.testing import CliRunner
 
 import stakeflow as sf
-from stakeflow.analysis import _sweep_messages as M
 from stakeflow.analysis.sweep import axis_values, grid_axes, parse_grid
 from stakeflow.cli import app
 from stakeflow.scenario.errors import InputError
@@ -26,6 +25,9 @@ SEED = ROOT / "examples" / "seed.yaml"
 STACKED = ROOT / "examples" / "venture_stacked.yaml"
 SHARES = "entities[company].holdings[seed_investors].shares"
 MARKET = {"equity_value": "12M", "volatility": "60%", "term": 3, "rate": "4%"}
+RANGE = "a range is LOW:HIGH:COUNT (both ends included), e.g. 30%:70%:5"
+NUMBERS = "(write e.g. 0.4, 40%, 25M; 1_000 in a list)"
+OPTIONS = "equity_value, volatility, term, rate"
 
 
 @pytest.fixture(scope="module")
@@ -42,20 +44,22 @@ def test_a_range_is_evenly_spaced_exactly_with_both_ends() -> None:
 
 
 @pytest.mark.parametrize(("grid", "message"), [
-    (["volatility"], M.GRID_FORM.format(item="volatility")),
-    (["=1,2"], M.GRID_FORM.format(item="=1,2")),
-    (["volatility="], M.GRID_FORM.format(item="volatility=")),
-    (["volatility=30%:90%"], M.GRID_RANGE.format(name="volatility", spec="30%:90%")),
-    (["volatility=1:2:3:4"], M.GRID_RANGE.format(name="volatility", spec="1:2:3:4")),
-    (["volatility=30%:x:5"], M.GRID_NUMBER.format(name="volatility", spec="30%:x:5", value="x")),
-    (["volatility=30%:90%:1"], M.GRID_COUNT.format(name="volatility", spec="30%:90%:1", value="1")),
-    (["volatility=30%:90%:2.5"], M.GRID_COUNT.format(name="volatility", spec="30%:90%:2.5", value="2.5")),
-    (["volatility=30%:90%:many"], M.GRID_COUNT.format(name="volatility", spec="30%:90%:many", value="many")),
-    (["volatility=0.3,,0.5"], M.GRID_EMPTY_VALUE.format(name="volatility", spec="0.3,,0.5")),
-    (["term=1,two"], M.GRID_NUMBER.format(name="term", spec="1,two", value="two")),
-    (["term=1,2", "term=3"], M.GRID_TWICE.format(name="term")),
-    ([], M.NO_GRID),
-    (["volatility=0.1:0.9:1001", "term=1:5:1000"], M.GRID_TOO_LARGE.format(count=1_001_000, most=1_000_000)),
+    (["volatility"], "grid 'volatility': write NAME=LOW:HIGH:COUNT or NAME=V1,V2,... (e.g. volatility=30%:70%:5)"),
+    (["=1,2"], "grid '=1,2': write NAME=LOW:HIGH:COUNT or NAME=V1,V2,... (e.g. volatility=30%:70%:5)"),
+    (["volatility="], "grid 'volatility=': write NAME=LOW:HIGH:COUNT or NAME=V1,V2,... (e.g. volatility=30%:70%:5)"),
+    (["volatility=30%:90%"], f"grid volatility=30%:90%: {RANGE}"),
+    (["volatility=1:2:3:4"], f"grid volatility=1:2:3:4: {RANGE}"),
+    (["volatility=30%:x:5"], f"grid volatility=30%:x:5: 'x' is not a number {NUMBERS}"),
+    (["volatility=30%:90%:1"], "grid volatility=30%:90%:1: COUNT must be a whole number of at least 2, got '1'"),
+    (["volatility=30%:90%:2.5"], "grid volatility=30%:90%:2.5: COUNT must be a whole number of at least 2, got '2.5'"),
+    (["volatility=30%:90%:many"],
+     "grid volatility=30%:90%:many: COUNT must be a whole number of at least 2, got 'many'"),
+    (["volatility=0.3,,0.5"], "grid volatility=0.3,,0.5: an empty value in the list"),
+    (["term=1,two"], f"grid term=1,two: 'two' is not a number {NUMBERS}"),
+    (["term=1,2", "term=3"], "grid term is given twice: give each axis once"),
+    ([], "a sweep needs at least one grid (e.g. grid volatility=30%:70%:5)"),
+    (["volatility=0.1:0.9:1001", "term=1:5:1000"],
+     "grid: 1,001,000 points is more than 1,000,000 in one sweep; use fewer values or split the grid"),
 ])
 def test_bad_grid_specs_each_say_what_is_wrong(seed: sf.Scenario, grid: list[str], message: str) -> None:
     with pytest.raises(InputError) as err:
@@ -68,30 +72,31 @@ def test_a_count_past_the_most_points_is_refused_before_its_values_are_made(seed
     # values is refused at once as a grid of that many points, not built first.
     with pytest.raises(InputError) as err:
         grid_axes(seed, ["volatility=30%:60%:1e12"])
-    assert str(err.value) == M.GRID_TOO_LARGE.format(count=10**12, most=1_000_000)
+    assert str(err.value) == ("grid: 1,000,000,000,000 points is more than 1,000,000 in one sweep; use fewer values "
+                              "or split the grid")
     with pytest.raises(InputError) as err:
         axis_values("volatility", "30%:60%:1000001")
-    assert str(err.value) == M.GRID_TOO_LARGE.format(count=1_000_001, most=1_000_000)
+    assert str(err.value) == ("grid: 1,000,001 points is more than 1,000,000 in one sweep; use fewer values or split "
+                              "the grid")
 
 
 def test_an_axis_that_names_nothing_lists_what_is_there(seed: sf.Scenario) -> None:
     with pytest.raises(InputError) as err:
         grid_axes(seed, ["volatilty=1,2"])
-    assert str(err.value) == M.GRID_NOTHING.format(
-        name="volatilty", options="equity_value, volatility, term, rate",
-        detail="volatilty: not set in this scenario (keys here: stakeflow, name, currency, as_of, holders, "
-               "entities, exit)")
+    assert str(err.value) == (
+        f"grid volatilty: names neither a value option ({OPTIONS}) nor a field of the scenario (volatilty: not set "
+        "in this scenario (keys here: stakeflow, name, currency, as_of, holders, entities, exit))")
     with pytest.raises(InputError) as err:
         grid_axes(seed, ["entities[company].holdings[nobody].shares=1,2"])
-    assert str(err.value) == M.GRID_NOTHING.format(
-        name="entities[company].holdings[nobody].shares", options="equity_value, volatility, term, rate",
-        detail="entities[company].holdings[nobody]: no such item (items: founders/common, employees/options_2024, "
-               "seed_investors/seed)")
+    assert str(err.value) == (
+        f"grid entities[company].holdings[nobody].shares: names neither a value option ({OPTIONS}) nor a field of "
+        "the scenario (entities[company].holdings[nobody]: no such item (items: founders/common, "
+        "employees/options_2024, seed_investors/seed))")
     with pytest.raises(InputError) as err:
         grid_axes(seed, ["entities[company].classes[seed].kind=1,2"])
-    assert str(err.value) == M.GRID_NOT_A_NUMBER.format(
-        name="entities[company].classes[seed].kind",
-        detail="entities[company].classes[seed].kind: is not a number (it is str)")
+    assert str(err.value) == (
+        "grid entities[company].classes[seed].kind: an axis moves one number, and this field is not one "
+        "(entities[company].classes[seed].kind: is not a number (it is str))")
 
 
 def test_parse_grid_keeps_the_order_given() -> None:
@@ -99,14 +104,14 @@ def test_parse_grid_keeps_the_order_given() -> None:
 
 
 def test_options_the_method_needs_or_does_not_take(seed: sf.Scenario) -> None:
-    with pytest.raises(InputError, match=r"^method opm needs term \(or a --grid term=\.\.\. axis\)$"):
+    with pytest.raises(InputError, match=r"^method opm needs term \(or a grid term=\.\.\. axis\)$"):
         sf.sweep(seed, "opm", {"volatility": "1,2"}, equity_value="12M", rate="4%")
     with pytest.raises(InputError) as err:
         sf.sweep(seed, "opm", {"volatility": "1,2"}, **{**MARKET, "paths": 100})  # type: ignore[arg-type]
     assert str(err.value) == "paths does not apply to method opm (it is for montecarlo)"
     with pytest.raises(InputError) as err:
         sf.sweep(seed, "pwerm", {"volatility": "1,2"}, **MARKET)  # type: ignore[arg-type]
-    assert str(err.value) == M.METHOD.format(method="pwerm")
+    assert str(err.value) == "method 'pwerm': a sweep values by opm or montecarlo"
     # A value on an axis out of its range is the value command's own message.
     with pytest.raises(InputError, match=r"^volatility must be positive, got -0\.1$"):
         sf.sweep(seed, "opm", {"volatility": "-10%,20%"}, **MARKET)  # type: ignore[arg-type]
@@ -197,11 +202,12 @@ def test_command_writes_parquet_csv_and_a_chart(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "line"), [
-    (["--grid", "volatility=40%:80%"], "error: " + M.GRID_RANGE.format(name="volatility", spec="40%:80%")),
+    (["--grid", "volatility=40%:80%"], f"error: --grid volatility=40%:80%: {RANGE}"),
     (["--grid", "nothing=1,2"], "error: --grid nothing: names neither a value option"),
-    ([], "error: " + M.NO_GRID),
+    ([], "error: a sweep needs at least one --grid NAME=SPEC (e.g. --grid volatility=30%:70%:5)"),
     (["--grid", "volatility=1,2", "--grid", "term=1,2", "--grid", "rate=1%,2%", "--plot", "x.html"],
-     "error: " + M.PLOT_AXES.format(count=3)),
+     "error: --plot draws one axis (lines) or two (a heatmap), and this sweep has 3: write the table with -o "
+     "instead"),
     (["--grid", "volatility=1,2", "-o", "x.xlsx"],
      "error: cannot write x.xlsx: a table's name ends in .parquet or .csv"),
     (["--grid", "volatility=1,2", "--workers", "2", "--scheduler", "tcp://127.0.0.1:1"],

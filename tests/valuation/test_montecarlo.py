@@ -78,7 +78,7 @@ def test_progress_counts_every_path() -> None:
     seen: list[int] = []
     value_montecarlo(load(SEED), "12M", "60%", 3, "4%", paths=3 * BLOCK + 5, seed=1, chunk_size=2 * BLOCK,
                      progress=seen.append)
-    assert seen == [2 * BLOCK, BLOCK + 5]
+    assert sorted(seen) == [BLOCK + 5, 2 * BLOCK]  # as chunks finish, on threads in any order
 
 
 def engine_payouts(sc: sf.Scenario, x: float) -> tuple[dict[str, Fraction], dict[str, Fraction]]:

@@ -257,6 +257,43 @@ def test_value_errors_are_the_command_lines(client: TestClient, tmp_path: Path, 
     assert r.json()["errors"] == lines and "--" in lines[0]
 
 
+OPENAI = ROOT / "examples" / "openai"
+
+
+@pytest.mark.parametrize(("body", "flags"), [
+    ({"map": {"ghost": "x"}}, ["--map", "ghost=x"]),
+    ({"map": {"openai_nonprofit": "ghost"}}, ["--map", "openai_nonprofit=ghost"]),
+    ({"paths": 1}, ["--paths", "1"]),
+    ({"seed": "-1"}, ["--seed", "-1"]),
+])
+def test_compare_errors_are_the_command_lines(client: TestClient, body: dict[str, object],
+                                              flags: list[str]) -> None:
+    # The analysis names `mapping` as the Python API does; the web answers with `--map`, as the
+    # command line prints it (SPEC §11).
+    before, after = OPENAI / "capped_profit_2025.yaml", OPENAI / "pbc_2025.yaml"
+    r = client.post("/api/compare", json={"before": before.read_text(), "after": after.read_text(), "paths": 10,
+                                          **body})
+    assert r.status_code == 422
+    lines = _cli_lines(["compare", str(before), str(after), "--paths", "10", *flags], before)
+    assert r.json()["errors"] == lines and lines[0].startswith("error: --")
+
+
+def test_compare_defaults_are_the_command_lines(client: TestClient) -> None:
+    from stakeflow.analysis.values import COMPARE_PATHS, COMPARE_SEED
+
+    before, after = OPENAI / "capped_profit_2025.yaml", OPENAI / "pbc_2025.yaml"
+    mapping = {"openai_nonprofit": "openai_foundation", "other_investors": "employees_and_investors"}
+    r = client.post("/api/compare", json={"before": before.read_text(), "after": after.read_text(), "map": mapping})
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    out = subprocess.run([STAKEFLOW, "compare", str(before), str(after), "--json", "--map",
+                          ",".join(f"{k}={v}" for k, v in mapping.items())], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert (doc["paths"], doc["seed"]) == (COMPARE_PATHS, COMPARE_SEED)
+    assert doc["parties"] == json.loads(out.stdout)["parties"]
+    assert f'name="paths" value="{COMPARE_PATHS}"' in client.get("/compare").text
+
+
 @pytest.mark.parametrize("body", [
     {"exit": "1e400"}, {"exit": 1e400}, {"exit": "-1e400"}, {"exit": "nan"}, {"exit": "inf"}, {"exit": True},
     {"exit": []}, {"exit": {"a": 1}}, {"entity": 5}, {"date": "yesterday"}, {"exit": "9" * 5000},

@@ -1,4 +1,31 @@
-"""Messages of projections, compare, solve, sensitivity and run, written once."""
+"""Messages of projections, compare, solve, sensitivity and run, written once; tests match them.
+
+A placeholder that names a parameter (``{mapping}``, ``{scale}``, ...) is filled with a
+:class:`~stakeflow.valuation.errors.Param` declared below, by the keyword of the library function
+that takes it: the library says ``scale 'x,': ...``, the command line and the web API the
+command line's flag (``--scale 'x,': ...``; :mod:`stakeflow.io.flags`, SPEC §8, §11).
+"""
+
+from ..valuation.errors import Param
+
+MAPPING = Param("mapping")
+"""Old party ids to new (``compare``, ``solve``, ``sensitivity``, ``analyze``); ``--map``."""
+FIELD = Param("field", "PATH")
+SCALE = Param("scale", "caps|PATH,PATH,...")
+PARTY = Param("party")
+MOVE_PARAM = Param("move")
+BEFORE = Param("before", "FILE")
+"""The structure whose value is the target of a solve; ``--equals-value-in FILE``."""
+BEFORE_STRUCTURE = Param("before", "BEFORE")
+"""The same, where the message names the structure as BEFORE."""
+TARGET = Param("target", "AMOUNT")
+"""The target value of ``solve_field`` and ``solve_scale``; ``--equals AMOUNT``."""
+EQUALS = Param("equals", "AMOUNT")
+"""The target value of a ``SolveRequest``."""
+BASIS_PARAM = Param("basis")
+SCALES_PARAM = Param("scales")
+SHIFT = Param("shift")
+DASK = Param("dask")
 
 NO_PROJECTION = (
     "{name} has no 'projection' section: valuing parties over time needs one (revenue, margin, "
@@ -7,8 +34,8 @@ NO_PROJECTION = (
 PATHS = "{name:bare} must be a whole number of at least {least}, got {value}"
 DATED_YEARS = ("payouts on {dates} dates given {years} projected years and a terminal value: "
                "compile them for this projection")
-MAP_ITEM = "--map {item!r}: write old_id=new_id (e.g. --map openai_nonprofit=openai_foundation)"
-MAP_UNKNOWN = "--map {item!r}: {id!r} is not a party of {which} (its parties: {known})"
+MAP_ITEM = "{mapping:bare} {item!r}: write old_id=new_id (e.g. {mapping:bare} openai_nonprofit=openai_foundation)"
+MAP_UNKNOWN = "{mapping:bare} {item!r}: {id!r} is not a party of {which} (its parties: {known})"
 PARTY_UNKNOWN = "party {party!r} receives nothing in {which} (its parties: {known})"
 FIELD_IN = "{which}: {detail}"
 FIELD_NOT_NUMBER = "{which}: {path}: is {kind}, not a number; name one number to solve for"
@@ -21,33 +48,34 @@ SOLVE_JUMP = (
     "gives it exactly"
 )
 MOVE = (
-    "--move must be after (a field of AFTER, matching the party's value in BEFORE) or before (a field of "
+    "{move:bare} must be after (a field of AFTER, matching the party's value in BEFORE) or before (a field of "
     "BEFORE, matching its value in AFTER), got {value!r}"
 )
 MOVE_NEEDS_BEFORE = (
-    "--move before needs --equals-value-in BEFORE: the field moves in BEFORE and the party's value in AFTER "
+    "{move:bare} before needs {before}: the field moves in BEFORE and the party's value in AFTER "
     "is the target"
 )
-SCALE_EMPTY = "--scale {value!r}: write caps or field paths separated by commas (e.g. --scale caps)"
-SCALE_NO_CAPS = "--scale caps: {which} has no tier caps to scale"
-SCALE_FIELD = "--scale: {which}: {detail}"
-SCALE_NOT_NUMBER = "--scale: {which}: {path}: is {kind}, not a number or a schedule of numbers"
-SCALE_TWICE = "--scale: {path} names the same field as {other}; give each field once"
-FIELD_OR_SCALE = "give exactly one of --field PATH or --scale caps|PATH,PATH,..."
-TARGET_ONE = "give exactly one of --equals-value-in FILE or --equals AMOUNT"
+SCALE_EMPTY = "{scale:bare} {value!r}: write caps or field paths separated by commas (e.g. {scale:bare} caps)"
+SCALE_NO_CAPS = "{scale:bare} caps: {which} has no tier caps to scale"
+SCALE_FIELD = "{scale:bare}: {which}: {detail}"
+SCALE_NOT_NUMBER = "{scale:bare}: {which}: {path}: is {kind}, not a number or a schedule of numbers"
+SCALE_TWICE = "{scale:bare}: {path} names the same field as {other}; give each field once"
+FIELD_OR_SCALE = "give exactly one of {field} or {scale}"
+TARGET_ONE = "give exactly one of {before} or {target}"
+EQUALS_AMOUNT = "{equals:bare} {value!r}: {detail}"
 HORIZON_SHIFT = "horizon shifted to {value} years, outside 1 to {most}"
 SHIFT_UNKNOWN = "unknown assumption {name!r} (known: {known})"
-SHIFT_SPEC = "--shift {item!r}: write NAME or PATH=LOW:HIGH (e.g. projection.discount_rate=10%:20%)"
-DASK_BOTH = "give --dask or --scheduler ADDRESS, not both"
-REPORT_FOLDER = "cannot write the report to {path}: folder {folder} does not exist"
-RUN_FILES = "give both files, BEFORE and AFTER, or neither (the OpenAI example)"
+SHIFT_SPEC = "{shift:bare} {item!r}: write NAME or PATH=LOW:HIGH (e.g. projection.discount_rate=10%:20%)"
+DASK_BOTH = "give {dask} or {scheduler}, not both"
 PLAN_FILE = "{path}: {detail}"
 PLAN_NOT_TEXT = "not a text file (UTF-8 expected)"
 NO_FAIR_STAKE_FIELD = (
     "cannot find a holding of {party!r} in {entity!r} to solve for; name the field in the analysis plan"
 )
-BASIS = "--basis must be total (everything the party receives) or structure (without contracts), got {value!r}"
-SCALES = "--scales {value!r}: write positive revenue scale factors separated by commas, e.g. 0.5,1,2"
-FIELD_NEEDS_PARTY = "--field needs --party (whose value the field should make whole)"
+BASIS = (
+    "{basis:bare} must be total (everything the party receives) or structure (without contracts), got {value!r}"
+)
+SCALES = "{scales:bare} {value!r}: write positive revenue scale factors separated by commas, e.g. 0.5,1,2"
+FIELD_NEEDS_PARTY = "{field:bare} needs {party:bare} (whose value the field should make whole)"
 NOT_A_STAKE = "{path}: is not a stock holding's share count, so it has no stake to set"
 NO_CONVERSION_CONTRACTS = "no_conversion: {detail}"

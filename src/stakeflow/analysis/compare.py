@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..scenario.errors import InputError
 from ..scenario.models import Scenario
+from ..valuation.errors import ParameterError
 from ..valuation.progress import Advance
 from . import _restructuring_messages as M
 from .values import COMPARE_PATHS, COMPARE_SEED, JointValues, PathCache, Valuation, joint_values, valuation
@@ -97,7 +97,8 @@ class Comparison:
 
 
 def parse_mapping(items: list[str] | None) -> dict[str, str]:
-    """``["old=new", ...]`` (the ``--map`` option) as a mapping."""
+    """``["old=new", ...]`` or ``["old=new,old=new"]`` (the command line's ``--map``, the web's
+    ``map``) as a mapping."""
     out: dict[str, str] = {}
     for item in items or ():
         for part in item.split(","):
@@ -106,21 +107,20 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
                 continue
             old, sep, new = part.partition("=")
             if not sep or not old.strip() or not new.strip():
-                raise InputError(M.MAP_ITEM.format(item=part))
+                raise ParameterError(M.MAP_ITEM, mapping=M.MAPPING, item=part)
             out[old.strip()] = new.strip()
     return out
 
 
 def check_mapping(mapping: Mapping[str, str], before: Scenario, after: Scenario) -> None:
+    """Every old id is a party of ``before``, every new id one of ``after``."""
     b = set(before.holder_ids) | set(before.entity_ids)
     a = set(after.holder_ids) | set(after.entity_ids)
     for old, new in mapping.items():
-        if old not in b:
-            known = ", ".join(sorted(b))
-            raise InputError(M.MAP_UNKNOWN.format(item=f"{old}={new}", id=old, which="BEFORE", known=known))
-        if new not in a:
-            known = ", ".join(sorted(a))
-            raise InputError(M.MAP_UNKNOWN.format(item=f"{old}={new}", id=new, which="AFTER", known=known))
+        for party, parties, which in ((old, b, "BEFORE"), (new, a, "AFTER")):
+            if party not in parties:
+                raise ParameterError(M.MAP_UNKNOWN, mapping=M.MAPPING, item=f"{old}={new}", id=party, which=which,
+                                     known=", ".join(sorted(parties)))
 
 
 def transfers(joint: JointValues, mapping: Mapping[str, str], before: int = 0,

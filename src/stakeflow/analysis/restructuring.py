@@ -40,6 +40,7 @@ from ..scenario.fields import Field as ScenarioField
 from ..scenario.fields import FieldPathError, locate, numeric_fields
 from ..scenario.loader import parse_model
 from ..scenario.models import Amount, Scenario
+from ..valuation.errors import ParameterError
 from ..valuation.progress import Advance, StagePosition, counted, in_stage
 from . import _restructuring_messages as M
 from .branches import Branches, NoConversion, branches
@@ -49,7 +50,7 @@ from .contracts import TermRow, timeline
 from .control import ControlResult, analyze_control
 from .projection import projection_of
 from .projection_bands import BAND_PATHS, ProjectionBands, projection_bands
-from .sensitivity import FairStake, Sensitivity, Shift, default_shifts, parse_shift, sensitivity
+from .sensitivity import REVENUE_SCALES, FairStake, Sensitivity, Shift, default_shifts, parse_shift, sensitivity
 from .solve import Basis, SolveResult, check_basis, holding_stake, solve_field
 from .values import JointValues, PathCache
 
@@ -126,6 +127,11 @@ BREAKEVEN_PATHS = 20_000
 """Paths of each break-even search (at most the main run's)."""
 RUN_SEED = 2025
 """Seed of an analysis's random numbers, unless its plan or the caller says."""
+WAITING_SENSITIVITY_SHARE = 10
+"""A report made while someone waits for it (the web app's download) runs its sensitivity on
+this fraction of its paths (one in ten) ..."""
+WAITING_SENSITIVITY_LEAST = 1_000
+"""... and on at least this many paths a point."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,16 @@ class RunSizes:
         return cls(paths=n, sensitivity_paths=min(b.sensitivity_paths, n) if paths is not None else b.sensitivity_paths,
                    breakeven_paths=min(b.breakeven_paths, n), seed=seed if seed is not None else b.seed)
 
+    @classmethod
+    def while_waiting(cls, paths: int, seed: int) -> RunSizes:
+        """The sizes of a report made while someone waits for it (the web app's download, on the
+        compare page's paths, by default :data:`~stakeflow.analysis.values.COMPARE_PATHS`): the
+        sensitivity on a tenth of the paths (:data:`WAITING_SENSITIVITY_SHARE`, at least
+        :data:`WAITING_SENSITIVITY_LEAST`), the break-even on :data:`BREAKEVEN_PATHS` at most the
+        run's."""
+        return cls(paths, max(WAITING_SENSITIVITY_LEAST, paths // WAITING_SENSITIVITY_SHARE),
+                   min(BREAKEVEN_PATHS, paths), seed)
+
 
 class Plan(_PlanModel):
     """An analysis plan: the two structures and what to solve for (paths relative to the plan)."""
@@ -159,7 +175,7 @@ class Plan(_PlanModel):
     exit_values: list[Amount] | None = None
     valuations: list[Mark] = Field(default_factory=list)
     shifts: list[str | ShiftSpec] | None = None
-    revenue_scales: list[float] = Field(default_factory=lambda: [0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0])
+    revenue_scales: list[float] = Field(default_factory=lambda: list(REVENUE_SCALES))
     paths: int = RUN_PATHS
     sensitivity_paths: int = SENSITIVITY_PATHS
     breakeven_paths: int = BREAKEVEN_PATHS
@@ -499,7 +515,7 @@ def fair_stake_targets(before: Scenario, after: Scenario, mapping: dict[str, str
     :func:`default_targets` (``party``'s only, when given), on ``basis``."""
     basis = check_basis(basis)
     if field is not None and party is None:
-        raise InputError(M.FIELD_NEEDS_PARTY)
+        raise ParameterError(M.FIELD_NEEDS_PARTY, field=M.FIELD, party=M.PARTY)
     if party is not None and field is not None:
         return [FairStake(party, field, basis, holding_stake(after, field))]
     found = [FairStake(t.party, t.field, basis, t.reported, t.label)
@@ -522,7 +538,7 @@ def analyze(
     paths: int = RUN_PATHS,
     sensitivity_paths: int = SENSITIVITY_PATHS,
     seed: int = RUN_SEED,
-    scales: Sequence[float] = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0),
+    scales: Sequence[float] = REVENUE_SCALES,
     with_sensitivity: bool = True,
     client: Any = None,
     progress: StagePosition | None = None,
@@ -638,7 +654,8 @@ def analyze_plan(path: str | Path, *, paths: int | None = None, seed: int | None
     )
 
 
-__all__ = ["BREAKEVEN_PATHS", "DEFAULT_EXITS", "RUN_PATHS", "RUN_SEED", "SENSITIVITY_PATHS", "Assumption", "Estimate",
-           "FairStakeResult", "GovernanceRow", "Mark", "Payouts", "Plan", "Restructuring", "RunSizes", "StaticSplit",
-           "analyze", "analyze_plan", "assumptions", "default_targets", "fair_stake_targets", "flagship_plan",
-           "payouts", "read_plan", "static_split"]
+__all__ = ["BREAKEVEN_PATHS", "DEFAULT_EXITS", "RUN_PATHS", "RUN_SEED", "SENSITIVITY_PATHS",
+           "WAITING_SENSITIVITY_LEAST", "WAITING_SENSITIVITY_SHARE", "Assumption", "Estimate", "FairStakeResult",
+           "GovernanceRow", "Mark", "Payouts", "Plan", "Restructuring", "RunSizes", "StaticSplit", "analyze",
+           "analyze_plan", "assumptions", "default_targets", "fair_stake_targets", "flagship_plan", "payouts",
+           "read_plan", "static_split"]

@@ -23,7 +23,9 @@ from ..scenario.errors import InputError
 from ..scenario.fields import FieldPathError, locate, raw
 from ..scenario.models import Scenario
 from ..scenario.projection import MAX_HORIZON
+from ..valuation import _messages as VM
 from ..valuation.cluster import where
+from ..valuation.errors import ParameterError
 from ..valuation.progress import Advance
 from . import _restructuring_messages as M
 from .solve import Basis, SolveResult, _is_number, _kind, solve_field
@@ -34,6 +36,13 @@ if TYPE_CHECKING:
     from dask.distributed import Client
 
 Side = Literal["low", "high"]
+
+POINT_PATHS = 5_000
+"""Paths of each point of a sensitivity (the tornado's and the company-value sweep's), unless told."""
+POINT_SEED = 0
+"""Seed of the same, unless told."""
+REVENUE_SCALES = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
+"""Factors on revenue of the company-value sweep, unless told."""
 
 
 @dataclass(frozen=True)
@@ -179,9 +188,9 @@ def parse_scales(text: str) -> list[float]:
     try:
         factors = [float(parse_number(x.strip())) for x in text.split(",") if x.strip()]
     except NumberError:
-        raise InputError(M.SCALES.format(value=text)) from None
+        raise ParameterError(M.SCALES, scales=M.SCALES_PARAM, value=text) from None
     if not factors or any(f <= 0 for f in factors):
-        raise InputError(M.SCALES.format(value=text))
+        raise ParameterError(M.SCALES, scales=M.SCALES_PARAM, value=text)
     return factors
 
 
@@ -198,11 +207,11 @@ def parse_shift(text: str) -> Shift:
     path, _, values = text.partition("=")
     low, sep, high = values.partition(":")
     if not sep or not path.strip():
-        raise InputError(M.SHIFT_SPEC.format(item=text))
+        raise ParameterError(M.SHIFT_SPEC, shift=M.SHIFT, item=text)
     try:
         lo, hi = parse_number(low.strip()), parse_number(high.strip())
     except NumberError:
-        raise InputError(M.SHIFT_SPEC.format(item=text)) from None
+        raise ParameterError(M.SHIFT_SPEC, shift=M.SHIFT, item=text) from None
     return Shift(path.strip(), path.strip(), "set", lo, hi, path.strip(), low.strip(), high.strip())
 
 
@@ -327,9 +336,9 @@ def sensitivity(
     *,
     mapping: Mapping[str, str] | None = None,
     shifts: Sequence[Shift] | None = None,
-    scales: Sequence[float] = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0),
-    paths: int = 5_000,
-    seed: int = 0,
+    scales: Sequence[float] = REVENUE_SCALES,
+    paths: int = POINT_PATHS,
+    seed: int = POINT_SEED,
     client: Client | None = None,
     progress: Advance | None = None,
 ) -> Sensitivity:
@@ -352,11 +361,11 @@ def sensitivity(
     return Sensitivity(targets, base, bars, sweep, paths, seed, where(client))
 
 
-def dask_client(local: bool, scheduler: str | None) -> Client | None:
-    """A Dask client: a local cluster on this machine (``local``), or the scheduler at ``scheduler``."""
-    if local and scheduler:
-        raise InputError(M.DASK_BOTH)
-    if not local and not scheduler:
+def dask_client(dask: bool, scheduler: str | None) -> Client | None:
+    """A Dask client: a local cluster on this machine (``dask``), or the scheduler at ``scheduler``."""
+    if dask and scheduler:
+        raise ParameterError(M.DASK_BOTH, dask=M.DASK, scheduler=VM.SCHEDULER)
+    if not dask and not scheduler:
         return None
     from ..valuation.cluster import connect, local_cluster
 
@@ -367,5 +376,5 @@ def dask_client(local: bool, scheduler: str | None) -> Client | None:
     return local_cluster(os.cpu_count() or 1)
 
 
-__all__ = ["Bar", "FairStake", "Point", "Sensitivity", "Shift", "dask_client", "default_shifts", "evaluate_point",
-           "parse_scales", "parse_shift", "run_tasks", "sensitivity"]
+__all__ = ["POINT_PATHS", "POINT_SEED", "REVENUE_SCALES", "Bar", "FairStake", "Point", "Sensitivity", "Shift",
+           "dask_client", "default_shifts", "evaluate_point", "parse_scales", "parse_shift", "run_tasks", "sensitivity"]

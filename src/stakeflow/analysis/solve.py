@@ -43,21 +43,31 @@ from ..scenario.errors import InputError, ScenarioError
 from ..scenario.fields import FieldPathError, locate, raw, replace, replace_all
 from ..scenario.models import Scenario
 from ..scenario.numbers import short_amount
+from ..valuation.errors import ParameterError
 from . import _restructuring_messages as M
 from .values import COMPARE_PATHS, COMPARE_SEED, JointValues, PathCache, joint_values
 
 Basis = Literal["total", "structure"]
+Bound = Literal["root", "lower", "upper"]
+Move = Literal["after", "before"]
+NoRoot = Literal["bound", "error"]
+Search = Literal["field", "stake", "factor"]
 
 
 def check_basis(basis: str) -> Basis:
     """``basis`` as a :data:`Basis`: total (everything the party receives) or structure."""
     if basis not in get_args(Basis):
-        raise InputError(M.BASIS.format(value=basis))
+        raise ParameterError(M.BASIS, basis=M.BASIS_PARAM, value=basis)
     return basis  # type: ignore[return-value]
-Bound = Literal["root", "lower", "upper"]
-Move = Literal["after", "before"]
-NoRoot = Literal["bound", "error"]
-Search = Literal["field", "stake", "factor"]
+
+
+def check_move(move: str, before: Scenario | None) -> None:
+    """``move`` is a :data:`Move`, and ``"before"`` only with a structure ``before`` to move."""
+    if move not in get_args(Move):
+        raise ParameterError(M.MOVE, move=M.MOVE_PARAM, value=move)
+    if move == "before" and before is None:
+        raise ParameterError(M.MOVE_NEEDS_BEFORE, move=M.MOVE_PARAM, before=M.BEFORE_STRUCTURE)
+
 
 CAPS = "caps"
 """``solve_scale``'s name for every tier cap of the moved structure (see :func:`cap_paths`)."""
@@ -332,13 +342,13 @@ def _scale_moves(sc: Scenario, scale: str | Sequence[str], which: str) -> _Moves
     items = split_paths(scale) if isinstance(scale, str) else [p.strip() for p in scale]
     spec = ",".join(items)
     if not items or any(not p for p in items):
-        raise InputError(M.SCALE_EMPTY.format(value=scale if isinstance(scale, str) else spec))
+        raise ParameterError(M.SCALE_EMPTY, scale=M.SCALE, value=scale if isinstance(scale, str) else spec)
     paths: list[str] = []
     for item in items:
         if item == CAPS:
             caps = cap_paths(sc)
             if not caps:
-                raise InputError(M.SCALE_NO_CAPS.format(which=which))
+                raise ParameterError(M.SCALE_NO_CAPS, scale=M.SCALE, which=which)
             paths += caps
         else:
             paths.append(item)
@@ -349,12 +359,12 @@ def _scale_moves(sc: Scenario, scale: str | Sequence[str], which: str) -> _Moves
         try:
             f = locate(sc, path)
         except FieldPathError as exc:
-            raise InputError(M.SCALE_FIELD.format(which=which, detail=exc)) from None
+            raise ParameterError(M.SCALE_FIELD, scale=M.SCALE, which=which, detail=str(exc)) from None
         numbers = f.value if isinstance(f.value, list) else [f.value]
         if not numbers or not all(_is_number(x) for x in numbers):
-            raise InputError(M.SCALE_NOT_NUMBER.format(which=which, path=path, kind=_kind(f.value)))
+            raise ParameterError(M.SCALE_NOT_NUMBER, scale=M.SCALE, which=which, path=path, kind=_kind(f.value))
         if f.loc in seen:
-            raise InputError(M.SCALE_TWICE.format(path=path, other=seen[f.loc]))
+            raise ParameterError(M.SCALE_TWICE, scale=M.SCALE, path=path, other=seen[f.loc])
         seen[f.loc] = path
         a, b = field_range(f.loc)
         for v in map(float, numbers):
@@ -489,14 +499,9 @@ def solve_scale(
 
 def _moved(after: Scenario, before: Scenario | None, target: float | None, move: Move) -> tuple[Scenario, str]:
     if (before is None) == (target is None):
-        raise InputError(M.TARGET_ONE)
-    if move not in ("after", "before"):
-        raise InputError(M.MOVE.format(value=move))
-    if move == "before":
-        if before is None:
-            raise InputError(M.MOVE_NEEDS_BEFORE)
-        return before, "BEFORE"
-    return after, "AFTER"
+        raise ParameterError(M.TARGET_ONE, before=M.BEFORE, target=M.TARGET)
+    check_move(move, before)
+    return (before, "BEFORE") if move == "before" and before is not None else (after, "AFTER")
 
 
 def _solve(moves: _Moves, field: str, scale: tuple[str, ...] | None, party: str, *, after: Scenario,
@@ -627,13 +632,10 @@ class SolveRequest:
 
     def __post_init__(self) -> None:
         if (self.before is None) == (self.equals is None):
-            raise InputError(M.TARGET_ONE)
+            raise ParameterError(M.TARGET_ONE, before=M.BEFORE, target=M.EQUALS)
         if (self.field is None) == (self.scale is None):
-            raise InputError(M.FIELD_OR_SCALE)
-        if self.move not in get_args(Move):
-            raise InputError(M.MOVE.format(value=self.move))
-        if self.move == "before" and self.before is None:
-            raise InputError(M.MOVE_NEEDS_BEFORE)
+            raise ParameterError(M.FIELD_OR_SCALE, field=M.FIELD, scale=M.SCALE)
+        check_move(self.move, self.before)
         check_basis(self.basis)
 
 
@@ -641,13 +643,16 @@ def solve(after: Scenario, request: SolveRequest, *, mapping: Mapping[str, str] 
           no_root: NoRoot = "bound", paths: int = COMPARE_PATHS, seed: int = COMPARE_SEED) -> SolveResult:
     """Solve ``request`` against ``after`` (see :func:`solve_field` and :func:`solve_scale`), the
     parties of ``request.before`` renamed by ``mapping`` (old id to new id)."""
-    from ..engine import exit_amount
+    from ..engine import read_amount
     from .compare import check_mapping
 
     mapping = dict(mapping or {})
     if request.before is not None:
         check_mapping(mapping, request.before, after)
-    target = float(exit_amount(request.equals, "--equals")) if request.equals is not None else None
+    target = None
+    if request.equals is not None:
+        target = float(read_amount(request.equals, lambda value, detail: ParameterError(
+            M.EQUALS_AMOUNT, equals=M.EQUALS, value=value, detail=detail)))
     options: dict[str, Any] = {"before": request.before, "target": target, "mapping": mapping,
                                "basis": request.basis, "move": request.move, "no_root": no_root,
                                "paths": paths, "seed": seed}

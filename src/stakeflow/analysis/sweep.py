@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from ..scenario.errors import InputError
 from ..scenario.fields import FieldPathError, get_number, replace
 from ..scenario.models import Scenario
 from ..scenario.numbers import NumberError, parse_number
@@ -76,7 +75,7 @@ def _number(name: str, spec: str, value: P.Spelled) -> Fraction:
     try:
         return parse_number(value)
     except NumberError:
-        raise InputError(M.GRID_NUMBER.format(name=name, spec=spec, value=value)) from None
+        raise ParameterError(M.GRID_NUMBER, grid=M.GRID, name=name, spec=spec, value=value) from None
 
 
 def axis_values(name: str, spec: str | Sequence[P.Spelled]) -> tuple[Fraction, ...]:
@@ -85,21 +84,21 @@ def axis_values(name: str, spec: str | Sequence[P.Spelled]) -> tuple[Fraction, .
     if not isinstance(spec, str):
         text = ",".join(map(str, spec))
         if not spec:
-            raise InputError(M.GRID_EMPTY_VALUE.format(name=name, spec=text))
+            raise ParameterError(M.GRID_EMPTY_VALUE, grid=M.GRID, name=name, spec=text)
         return tuple(_number(name, text, v) for v in spec)
     text = spec.strip()
     if ":" in text:
         parts = text.split(":")
         if len(parts) != 3:
-            raise InputError(M.GRID_RANGE.format(name=name, spec=text))
+            raise ParameterError(M.GRID_RANGE, grid=M.GRID, name=name, spec=text)
         low, high = _number(name, text, parts[0]), _number(name, text, parts[1])
-        n = P.whole(parts[2].strip(), M.GRID_COUNT, 2, name, spec=text)
+        n = P.whole(parts[2].strip(), M.GRID_COUNT, 2, name, grid=M.GRID, spec=text)
         if n > MAX_POINTS:  # refused before the values are made, as a grid of that many points
-            raise InputError(M.GRID_TOO_LARGE.format(count=n, most=MAX_POINTS))
+            raise ParameterError(M.GRID_TOO_LARGE, grid=M.GRID, count=n, most=MAX_POINTS)
         return tuple(low + (high - low) * i / (n - 1) for i in range(n))
     items = text.split(",")
     if any(not x.strip() for x in items):
-        raise InputError(M.GRID_EMPTY_VALUE.format(name=name, spec=text))
+        raise ParameterError(M.GRID_EMPTY_VALUE, grid=M.GRID, name=name, spec=text)
     return tuple(_number(name, text, x) for x in items)
 
 
@@ -110,9 +109,9 @@ def parse_grid(items: Sequence[str]) -> dict[str, str]:
     for item in items:
         name, eq, spec = item.partition("=")
         if not eq or not name.strip() or not spec.strip():
-            raise InputError(M.GRID_FORM.format(item=item))
+            raise ParameterError(M.GRID_FORM, grid=M.GRID, item=item)
         if name.strip() in out:
-            raise InputError(M.GRID_TWICE.format(name=name.strip()))
+            raise ParameterError(M.GRID_TWICE, grid=M.GRID, name=name.strip())
         out[name.strip()] = spec.strip()
     return out
 
@@ -122,7 +121,7 @@ def grid_axes(scenario: Scenario, grid: Mapping[str, str | Sequence[P.Spelled]] 
     name a value option or a number of ``scenario``."""
     spec = parse_grid(grid) if not isinstance(grid, Mapping) else dict(grid)
     if not spec:
-        raise InputError(M.NO_GRID)
+        raise ParameterError(M.NO_GRID, grid=M.GRID)
     axes = []
     for name, values in spec.items():
         if name not in OPTIONS:
@@ -132,7 +131,7 @@ def grid_axes(scenario: Scenario, grid: Mapping[str, str | Sequence[P.Spelled]] 
     for a in axes:
         count *= len(a.values)
     if count > MAX_POINTS:
-        raise InputError(M.GRID_TOO_LARGE.format(count=count, most=MAX_POINTS))
+        raise ParameterError(M.GRID_TOO_LARGE, grid=M.GRID, count=count, most=MAX_POINTS)
     return tuple(axes)
 
 
@@ -141,8 +140,9 @@ def _check_field(scenario: Scenario, name: str) -> None:
         get_number(scenario, name)
     except FieldPathError as exc:
         if "is not a number" in str(exc) and not str(exc).startswith("cannot read"):
-            raise InputError(M.GRID_NOT_A_NUMBER.format(name=name, detail=exc)) from None
-        raise InputError(M.GRID_NOTHING.format(name=name, options=", ".join(OPTIONS), detail=exc)) from None
+            raise ParameterError(M.GRID_NOT_A_NUMBER, grid=M.GRID, name=name, detail=str(exc)) from None
+        raise ParameterError(M.GRID_NOTHING, grid=M.GRID, name=name, options=", ".join(OPTIONS),
+                             detail=str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -277,13 +277,13 @@ def sweep(
     >>> s.to_frame()                                                            # doctest: +SKIP
     """
     if method not in METHODS:
-        raise InputError(M.METHOD.format(method=method))
+        raise ParameterError(M.METHOD, m=VM.METHOD, method=method)
     axes = grid_axes(scenario, grid)
     given = {"equity_value": equity_value, "volatility": volatility, "term": term, "rate": rate}
     moved = {a.name for a in axes}
     for name, val in given.items():
         if val is None and name not in moved:
-            raise ParameterError(M.NEEDS, m=VM.METHOD, method=method, what=PARAMS[name], name=name)
+            raise ParameterError(M.NEEDS, m=VM.METHOD, method=method, what=PARAMS[name], grid=M.GRID, name=name)
     if method == "opm":
         for option, val in ((VM.PATHS_PARAM, paths), (VM.SEED_PARAM, seed), (VM.CHUNK_SIZE, chunk_size),
                             (VM.ANTITHETIC, antithetic)):

@@ -15,10 +15,9 @@ if TYPE_CHECKING:
 _PERCENT = ("volatility", "rate")
 
 
-def check_plottable(axes: int) -> None:
-    """A chart draws one axis (lines) or two (a heatmap)."""
-    if axes not in (1, 2):
-        raise InputError(M.PLOT_AXES.format(count=axes))
+def plottable(axes: int) -> bool:
+    """Whether a sweep over ``axes`` axes can be drawn: one (lines) or two (a heatmap)."""
+    return axes in (1, 2)
 
 
 def _axis_format(a: Axis) -> dict[str, Any]:
@@ -30,7 +29,8 @@ def sweep_figure(s: Sweep) -> go.Figure:
     (two axes: one per holder, the first axis down, the second across)."""
     import plotly.graph_objects as go
 
-    check_plottable(len(s.axes))
+    if not plottable(len(s.axes)):
+        raise InputError(M.FIGURE_AXES.format(count=len(s.axes)))
     cur = s.currency
     title = f"{s.entity}: value by holder ({'Monte Carlo' if s.method == 'montecarlo' else 'OPM'}, {cur})"
     if len(s.axes) == 1:
@@ -69,4 +69,4 @@ def sweep_figure(s: Sweep) -> go.Figure:
     return fig
 
 
-__all__ = ["check_plottable", "sweep_figure"]
+__all__ = ["plottable", "sweep_figure"]

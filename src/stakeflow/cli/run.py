@@ -13,13 +13,13 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
-from ..analysis import _restructuring_messages as M
 from ..analysis.compare import parse_mapping
 from ..analysis.restructuring import RUN_PATHS, RUN_SEED, Restructuring, RunSizes, analyze, analyze_plan, flagship_plan
 from ..analysis.sensitivity import dask_client
 from ..analysis.values import compare_paths
 from ..scenario.errors import InputError
 from ..valuation.parameters import seed as read_seed
+from . import _messages as M
 from ._app import app
 from ._common import (
     PartyMap,

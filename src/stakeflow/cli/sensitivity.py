@@ -9,7 +9,15 @@ from rich.text import Text
 
 from ..analysis.compare import check_mapping, parse_mapping
 from ..analysis.restructuring import fair_stake_targets
-from ..analysis.sensitivity import Sensitivity, dask_client, parse_scales, parse_shift
+from ..analysis.sensitivity import (
+    POINT_PATHS,
+    POINT_SEED,
+    REVENUE_SCALES,
+    Sensitivity,
+    dask_client,
+    parse_scales,
+    parse_shift,
+)
 from ..analysis.sensitivity import sensitivity as run_sensitivity
 from ..analysis.solve import check_basis
 from ..analysis.values import compare_paths
@@ -33,7 +41,7 @@ from ._common import (
 )
 from ._plots import write_figure
 
-SCALES = "0.25,0.5,0.75,1,1.5,2,3"
+SCALES = ",".join(f"{k:g}" for k in REVENUE_SCALES)
 
 
 @app.command()
@@ -48,8 +56,8 @@ def sensitivity(
                                     help="Assumption to move: growth, volatility, margin, discount_rate, horizon, "
                                          "caps, terminal, or PATH=LOW:HIGH (repeat; default: the first seven)."),
     scales: str = typer.Option(SCALES, "--scales", help="Revenue scale factors for the company-value sweep."),
-    paths: str = typer.Option(None, "--paths", help="Simulated paths per point (default 5,000)."),
-    seed: str = typer.Option(None, "--seed", help="Seed of the random numbers (default 0)."),
+    paths: str = typer.Option(None, "--paths", help=f"Simulated paths per point (default {POINT_PATHS:,})."),
+    seed: str = typer.Option(None, "--seed", help=f"Seed of the random numbers (default {POINT_SEED})."),
     dask: bool = typer.Option(False, "--dask", help="Run the points on a Dask cluster on this machine."),
     scheduler: str = typer.Option(None, "--scheduler", help="Run the points on the Dask scheduler at ADDRESS."),
     plot: Path = typer.Option(None, "--plot", help="Write the tornado chart (.html or .png)."),
@@ -62,8 +70,8 @@ def sensitivity(
     a = load_scenario(after)
     with user_errors():
         basis_ = check_basis(basis)
-        n = compare_paths(paths, 5_000)
-        k = read_seed(seed, 0)
+        n = compare_paths(paths, POINT_PATHS)
+        k = read_seed(seed, POINT_SEED)
         mapping = parse_mapping(map_)
         check_mapping(mapping, b, a)
         factors = parse_scales(scales)

@@ -6,15 +6,17 @@ from pathlib import Path
 
 import typer
 
-from ..analysis import _sweep_messages as M
+from ..analysis import _sweep_messages as SM
 from ..analysis.sweep import Sweep
 from ..analysis.sweep import sweep as run_sweep
-from ..analysis.sweep_figure import check_plottable, sweep_figure
+from ..analysis.sweep_figure import plottable, sweep_figure
 from ..io.atomic import write_all
 from ..io.frames import check_table_path, table_writer
 from ..scenario.errors import InputError
+from ..valuation.errors import ParameterError
 from ..valuation.parameters import DEFAULT_PATHS
 from ..valuation.progress import in_stage
+from . import _messages as M
 from ._app import app
 from ._common import (
     Antithetic,
@@ -71,12 +73,13 @@ def sweep(
     sc = load_scenario(file, date)
     with user_errors():
         if not grid:
-            raise InputError(M.NO_GRID)
+            raise ParameterError(SM.NO_GRID, grid=SM.GRID)
         if output is not None:
             check_table_path(output)
         if plot is not None:
             check_plot_path(plot)
-            check_plottable(len(grid))
+            if not plottable(len(grid)):
+                raise InputError(M.PLOT_AXES.format(count=len(grid)))
         stage = "paths simulated" if method == "montecarlo" else "points valued"
         with stages(show_progress(progress)) as update:
             res = run_sweep(sc, method, grid, equity_value=equity_value, volatility=volatility, term=term,

@@ -8,6 +8,7 @@ from ..analysis.contingent import settle
 from ..engine import WaterfallResult, exit_amount, exit_value_for
 from ..engine import waterfall as run_waterfall
 from ..engine.result import EquityFlow
+from ..io.flags import error_lines
 from ..io.tables import export, inputs, waterfall_tables
 from ..scenario import Scenario
 from ..scenario.errors import InputError, NoExitValue
@@ -74,7 +75,7 @@ def waterfall(
         try:
             exit_amount(v)
         except InputError as exc:
-            problems.extend(exc.lines())
+            problems.extend(error_lines(exc))
     if problems:
         fail(problems)  # every bad value at once, before any work
     with user_errors():

@@ -4,6 +4,7 @@ classes or tier program; terminal claimants keep what they receive."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -22,16 +23,22 @@ from .result import EquityFlow, TierFlow, WaterfallResult
 from .tiers import TierPaid, clawback, program, split_tiers
 
 
-def exit_amount(value: Any, label: str = "exit value") -> Fraction:
-    """An exit value as the user wrote it (any spelling of SPEC §1), non-negative; ``label`` names
-    it in a message (``--equals`` for a target value, say)."""
+def read_amount(value: Any, error: Callable[[Any, str], Exception]) -> Fraction:
+    """An amount as the user wrote it (any spelling of SPEC §1), non-negative; else
+    ``error(value, detail)`` is raised, ``detail`` saying what is wrong."""
     try:
         v = parse_number(value)
     except NumberError as exc:
-        raise InputError(E.EXIT_VALUE.format(label=label, value=value, detail=exc)) from None
+        raise error(value, str(exc)) from None
     if v < 0:
-        raise InputError(E.EXIT_VALUE.format(label=label, value=value, detail="must not be negative"))
+        raise error(value, "must not be negative")
     return v
+
+
+def exit_amount(value: Any, label: str = "exit value") -> Fraction:
+    """An exit value as the user wrote it (any spelling of SPEC §1), non-negative; ``label`` names
+    it in a message."""
+    return read_amount(value, lambda v, detail: InputError(E.EXIT_VALUE.format(label=label, value=v, detail=detail)))
 
 
 def exit_value_for(sc: Scenario, given: Any = None) -> Any:

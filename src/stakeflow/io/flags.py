@@ -12,8 +12,15 @@ from __future__ import annotations
 from ..scenario.errors import InputError, StakeflowError
 from ..valuation.errors import Param, ParameterError, Params
 
-FLAGS = {"backsolve_class": "--backsolve"}
-"""Flags not spelled ``--`` + the parameter's name with ``-`` for ``_``."""
+FLAGS = {
+    "backsolve_class": "--backsolve",
+    "mapping": "--map",
+    "before": "--equals-value-in",
+    "target": "--equals",
+}
+"""Flags not spelled ``--`` + the parameter's name with ``-`` for ``_``. ``before`` and ``target``
+are the structure and the amount a solve matches (``solve_field``'s keywords); elsewhere BEFORE
+is the command line's first file, named in messages as such, never as a parameter."""
 
 
 def flag(p: Param | Params, with_metavar: bool = True) -> str:

@@ -1,8 +1,11 @@
 """The float64 kernel behind ``PayoffCurve.evaluate``, compiled by numba on first use.
 
-For proceeds ``x`` in ``[b_k, b_{k+1})`` every column is ``v_k + s_k·(x − b_k)``: one binary
-search over the breakpoints per value, then one multiply-add per column, written straight into
-the output. Measured from ``b_k`` rather than from 0 so that large intercepts do not cancel.
+For proceeds ``x`` in ``[b_k, b_{k+1})`` every column is ``v_k + s_k·(x − b_k)``: one search
+of the breakpoints per value, then one multiply-add per column. Measured from ``b_k`` rather
+than from 0 so that large intercepts do not cancel. Proceeds drawn at random would mispredict
+half of a bisection's branches, which cost more than the columns' arithmetic; so while there
+are few breakpoints the search counts them instead, without a branch.
+
 This module imports numba, so stakeflow imports it only when a curve is first evaluated;
 compiled code is cached on disk, so later processes skip the compilation.
 """
@@ -12,30 +15,52 @@ from __future__ import annotations
 import numpy as np
 from numba import get_num_threads, njit, prange
 
-# Below this many values, starting threads costs more than it saves.
-PARALLEL_FROM = 1 << 16
+PARALLEL_FROM = 1 << 20
+"""From this many values an evaluation is split across numba's threads. Each split waits for the
+slowest thread, and a thread that another process keeps off its core is slow: a block of 65,536
+values took 14 times as long split in two as on one thread on a machine with other work, where
+a million values (about 10 ms of work a thread) lose little. Monte Carlo runs its chunks on
+threads of their own instead (:mod:`stakeflow.valuation.simulation`)."""
+
+COUNT_UP_TO = 384
+"""Up to this many breakpoints a value's segment is found by counting the breakpoints at or
+below it (compares the CPU makes several at a time, with no branch to mispredict); beyond, by
+bisection. For lognormal proceeds, counting is 4x faster at 16 breakpoints and breaks even
+near 400 (benchmarks/bench_payoff.py)."""
+
+
+@njit(cache=True, nogil=True, inline="always")  # type: ignore[misc]
+def _segment(b, xi):  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
+    # The last k with b[k] <= xi, b[0] = 0 (0 when there is none: xi negative, or NaN).
+    n = b.shape[0]
+    if n <= COUNT_UP_TO:
+        k = 0
+        for j in range(1, n):
+            k += b[j] <= xi
+        return k
+    lo = 0
+    hi = n
+    while hi - lo > 1:
+        mid = (lo + hi) >> 1
+        if b[mid] <= xi:
+            lo = mid
+        else:
+            hi = mid
+    return lo
 
 
 @njit(cache=True, nogil=True)  # type: ignore[misc]
 def _fill(x, b, v, s, out, start, stop):  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
-    k = b.shape[0]
     h = v.shape[1]
     negative = 0
     for i in range(start, stop):
         xi = x[i]
         if xi < 0.0:
             negative += 1
-        lo = 0
-        hi = k
-        while hi - lo > 1:
-            mid = (lo + hi) >> 1
-            if b[mid] <= xi:
-                lo = mid
-            else:
-                hi = mid
-        d = xi - b[lo]
+        k = _segment(b, xi)
+        d = xi - b[k]
         for j in range(h):
-            out[i, j] = v[lo, j] + s[lo, j] * d
+            out[i, j] = v[k, j] + s[k, j] * d
     return negative
 
 

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from ..analysis import _restructuring_messages as RM
+from ..analysis.values import COMPARE_PATHS, COMPARE_SEED
 from ..valuation import _messages as VM
 from ..valuation import parameters as P
 from ..valuation.errors import ParameterError
@@ -28,7 +29,6 @@ from .worker import Done, Failed, Workers
 
 Model = TypeVar("Model", bound=BaseModel)
 
-COMPARE_PATHS = 20_000
 CACHED_MOST = 250_000
 """Largest answer kept in the cache of recent answers (a report is megabytes)."""
 
@@ -126,6 +126,16 @@ def paths_within(value: Any, most: int, default: int) -> int:
     if n > most:
         raise ApiError(422, [M.MAX_PATHS.format(paths=n, most=most)])
     return n
+
+
+def compare_sizes(paths: Any, seed: Any, most: int) -> tuple[int, int]:
+    """The paths and seed of a comparison (and of its report): the analysis's defaults
+    (:data:`~stakeflow.analysis.values.COMPARE_PATHS`, ``COMPARE_SEED``) unless given, at least 2
+    paths and at most the server's ``--max-paths``."""
+    n = paths_within(paths, most, COMPARE_PATHS)
+    if n < 2:
+        raise ParameterError(RM.PATHS, name=VM.PATHS_PARAM, least=2, value=paths)
+    return n, COMPARE_SEED if seed is None else P.whole(seed, VM.SEED, 0, VM.SEED_PARAM)
 
 
 class Api:
@@ -326,7 +336,7 @@ class Api:
             """Value every holder and class (``stakeflow value --json``): OPM, backsolve or Monte Carlo."""
             ask = await read_body(request, S.AskValue)
             if (ask.method or "opm") == "montecarlo" or ask.paths is not None:
-                paths_within(ask.paths, self.max_paths, 1_000_000)
+                paths_within(ask.paths, self.max_paths, P.DEFAULT_PATHS)
             text = await self.text_of(ask.scenario, ask.scenario_id)
             return await self.compute(request, "value", {"text": text, "options": ask.options()}, [text],
                                       x_progress_key)
@@ -338,10 +348,7 @@ class Api:
                           ) -> Response:
             """Value every party under two structures on the same paths (``stakeflow compare --json``)."""
             ask = await read_body(request, S.AskCompare)
-            paths = paths_within(ask.paths, self.max_paths, COMPARE_PATHS)
-            if paths < 2:
-                raise ParameterError(RM.PATHS, name=VM.PATHS_PARAM, least=2, value=ask.paths)
-            seed = 0 if ask.seed is None else P.whole(ask.seed, VM.SEED, 0, VM.SEED_PARAM)
+            paths, seed = compare_sizes(ask.paths, ask.seed, self.max_paths)
             before = await self.text_of(ask.before, ask.before_id) if (ask.before or ask.before_id) else None
             after = await self.text_of(ask.after, ask.after_id) if (ask.after or ask.after_id) else None
             if before is None or after is None:

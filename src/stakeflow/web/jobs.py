@@ -146,13 +146,14 @@ def compare(before: str, after: str, mapping: dict[str, str], paths: int, seed: 
 
 
 def report(before: str, after: str, mapping: dict[str, str], paths: int, seed: int) -> str:
-    """The HTML report of ``stakeflow run BEFORE AFTER`` (one file, plotly inside), with a
-    sensitivity analysis on a tenth of the paths."""
-    from ..analysis.restructuring import analyze
+    """The HTML report of ``stakeflow run BEFORE AFTER`` (one file, plotly inside), sized to be
+    waited for (``RunSizes.while_waiting``: a sensitivity analysis on a tenth of the paths)."""
+    from ..analysis.restructuring import RunSizes, analyze
     from ..io.report import render
 
-    r = analyze(scenario(before), scenario(after), mapping=mapping, paths=paths,
-                sensitivity_paths=max(1_000, paths // 10), seed=seed)
+    sizes = RunSizes.while_waiting(paths, seed)
+    r = analyze(scenario(before), scenario(after), mapping=mapping, paths=sizes.paths,
+                sensitivity_paths=sizes.sensitivity_paths, breakeven_paths=sizes.breakeven_paths, seed=sizes.seed)
     return render(r)
 
 

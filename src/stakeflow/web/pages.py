@@ -15,8 +15,8 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from ..analysis.compare import parse_mapping
-from ..valuation.parameters import seed as read_seed
-from .api import COMPARE_PATHS, Api, ApiError, paths_within
+from ..analysis.values import COMPARE_PATHS, COMPARE_SEED
+from .api import Api, ApiError, compare_sizes
 from .store import Saved, as_id
 
 _HERE = Path(__file__).parent
@@ -74,7 +74,8 @@ def pages_router(api: Api) -> APIRouter:
     @r.get("/compare", response_class=HTMLResponse)
     async def compare(request: Request) -> HTMLResponse:
         entries = await asyncio.to_thread(store.all)
-        return page(request, "compare.html", entries=entries, data={"page": "compare"})
+        return page(request, "compare.html", entries=entries, paths=COMPARE_PATHS, seed=COMPARE_SEED,
+                    data={"page": "compare"})
 
     def scenario_page(template: str, kind: str) -> Any:
         async def show(request: Request, scenario_id: str) -> Response:
@@ -114,13 +115,14 @@ def pages_router(api: Api) -> APIRouter:
         return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @r.get("/compare/report")
-    async def report(before_id: str, after_id: str, map: str = "", paths: str = "20000", seed: str = "0") -> Response:
-        """The HTML report of the restructuring from one saved structure to another (``stakeflow run``)."""
+    async def report(before_id: str, after_id: str, map: str = "", paths: str | None = None,
+                     seed: str | None = None) -> Response:
+        """The HTML report of the restructuring from one saved structure to another (``stakeflow run``),
+        on the compare page's paths and seed."""
         before = await api.text_of(None, before_id)
         after = await api.text_of(None, after_id)
-        n = paths_within(paths, api.max_paths, COMPARE_PATHS)
-        kwargs = {"before": before, "after": after, "mapping": parse_mapping([map]), "paths": n,
-                  "seed": read_seed(seed)}
+        n, k = compare_sizes(paths, seed, api.max_paths)
+        kwargs = {"before": before, "after": after, "mapping": parse_mapping([map]), "paths": n, "seed": k}
         resp = await api.compute(None, "report", kwargs, [before, after])
         if resp.status_code != 200:
             return resp

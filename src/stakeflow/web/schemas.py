@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr, field_validator, model_validator
 
+from ..analysis.values import COMPARE_PATHS, COMPARE_SEED
 from . import _messages as M
 
 Number = StrictStr | StrictFloat | StrictInt
@@ -150,8 +151,8 @@ class AskCompare(_Strict):
     after: str | None = Field(default=None, description="The structure after (text).")
     after_id: StrictInt | StrictStr | None = None
     map: dict[str, str] | None = Field(default=None, description="Parties renamed: {before_id: after_id}.")
-    paths: Number | None = Field(default=None, description="Simulated paths (default 20,000).")
-    seed: Number | None = None
+    paths: Number | None = Field(default=None, description=f"Simulated paths (default {COMPARE_PATHS:,}).")
+    seed: Number | None = Field(default=None, description=f"Seed of the random numbers (default {COMPARE_SEED}).")
 
 
 # --- answers (documentation of what the endpoints return) ------------------------------------

@@ -1,0 +1,11 @@
+"""Messages only the command line gives (its own options and files), written once; tests match them.
+
+The library's messages, said in the Python API's terms, reach the command line through
+:func:`stakeflow.io.flags.error_lines`, which spells their parameters as flags.
+"""
+
+RUN_FILES = "give both files, BEFORE and AFTER, or neither (the OpenAI example)"
+REPORT_FOLDER = "cannot write the report to {path}: folder {folder} does not exist"
+PLOT_AXES = (
+    "--plot draws one axis (lines) or two (a heatmap), and this sweep has {count}: write the table with -o instead"
+)
