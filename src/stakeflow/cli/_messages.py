@@ -4,6 +4,9 @@ The library's messages, said in the Python API's terms, reach the command line t
 :func:`stakeflow.io.flags.error_lines`, which spells their parameters as flags.
 """
 
+EXIT_OR_PWERM = "give --exit VALUE (exact waterfalls) or --pwerm SCENARIOS.yaml, one of them"
+PORT = "--port must be between 1 and 65535, got {port}"
+TIME_LIMIT = "--time-limit must be a positive number of seconds, got {seconds:g}"
 RUN_FILES = "give both files, BEFORE and AFTER, or neither (the OpenAI example)"
 REPORT_FOLDER = "cannot write the report to {path}: folder {folder} does not exist"
 PLOT_AXES = (

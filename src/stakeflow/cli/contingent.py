@@ -11,6 +11,7 @@ import typer
 from ..analysis.contingent import contingent_pwerm, contingent_waterfall, parse_probabilities
 from ..engine import exit_value_for
 from ..scenario.errors import InputError, NoExitValue
+from . import _messages as M
 from ._app import app
 from ._common import Entity, JsonOut, ScenarioFile, console, emit_json, load_scenario, money, table, user_errors
 
@@ -34,7 +35,7 @@ def contingent(
             with contextlib.suppress(NoExitValue):
                 exit_ = str(exit_value_for(sc))
         if (exit_ is None) == (pwerm is None):
-            raise InputError("give --exit VALUE (exact waterfalls) or --pwerm SCENARIOS.yaml, one of them")
+            raise InputError(M.EXIT_OR_PWERM)
         if pwerm is None:
             res = contingent_waterfall(sc, exit_, probs, entity)
             if json_out:

@@ -8,6 +8,7 @@ import typer
 
 from ..valuation import _messages as VM
 from ..valuation.parameters import whole
+from . import _messages as M
 from ._app import app
 from ._common import console, fail, user_errors
 
@@ -28,11 +29,11 @@ def serve(
     from ..web import create_app
 
     if not 0 < port < 65536:
-        fail([f"error: --port must be between 1 and 65535, got {port}"])
+        fail([f"error: {M.PORT.format(port=port)}"])
     with user_errors():
         whole(max_paths, VM.PATHS, 1, VM.MAX_PATHS_PARAM)
     if not time_limit > 0:
-        fail([f"error: --time-limit must be a positive number of seconds, got {time_limit:g}"])
+        fail([f"error: {M.TIME_LIMIT.format(seconds=time_limit)}"])
     web = create_app(f"sqlite:///{db}", host=host, port=port, max_paths=max_paths, time_limit=time_limit)
     console.print(f"stakeflow web app on http://{host}:{port}/  (library: {db}; Ctrl+C to stop)")
     # Stopping (Ctrl+C, SIGTERM) waits at most a few seconds for requests in flight; their

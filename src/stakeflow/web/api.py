@@ -135,7 +135,7 @@ def compare_sizes(paths: Any, seed: Any, most: int) -> tuple[int, int]:
     n = paths_within(paths, most, COMPARE_PATHS)
     if n < 2:
         raise ParameterError(RM.PATHS, name=VM.PATHS_PARAM, least=2, value=paths)
-    return n, COMPARE_SEED if seed is None else P.whole(seed, VM.SEED, 0, VM.SEED_PARAM)
+    return n, P.seed(seed, COMPARE_SEED)
 
 
 class Api:
