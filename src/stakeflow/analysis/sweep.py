@@ -57,7 +57,6 @@ METHODS = ("opm", "montecarlo")
 MAX_POINTS = 1_000_000
 
 
-
 @dataclass(frozen=True)
 class Axis:
     """One axis of a grid: a value option or a field path, and its values (exact)."""

@@ -44,6 +44,7 @@ from .simulation import Run, simulate_runs
 if TYPE_CHECKING:
     from dask.distributed import Client
 
+
 def sample_moments(payouts: Payouts, sample: Sample, progress: Advance | None = None) -> Moments:
     """Moments of the payouts over every value of a sample file, a block at a time."""
     blocks = []
