@@ -3,6 +3,7 @@ work starts (the runs themselves on a cluster: test_cluster.py, marked slow)."""
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -28,6 +29,18 @@ def test_a_scheduler_and_local_workers_together_is_an_error() -> None:
     with pytest.raises(InputError) as err, cluster("tcp://127.0.0.1:1", 3):
         pass
     assert str(err.value) == "give scheduler or workers, not both (the scheduler's workers do the work)"
+
+
+@pytest.mark.parametrize("workers", ["1e12", 4 * (os.cpu_count() or 1) + 1])
+def test_more_local_workers_than_four_a_core_is_an_error_before_any_start(workers: str | int) -> None:
+    cores = os.cpu_count() or 1
+    n = int(float(workers))
+    with pytest.raises(InputError) as err:
+        sf.value(sf.load(SEED), "montecarlo", workers=workers, paths=1000, **MARKET)  # type: ignore[arg-type]
+    tail = (f"a cluster on this machine runs at most {4 * cores} worker processes (4 a core, and it has {cores}); "
+            "for more, start workers on other machines and give")
+    assert str(err.value) == f"workers {n}: {tail} scheduler (docs/scale.md)"
+    assert error_lines(err.value) == [f"error: --workers {n}: {tail} --scheduler ADDRESS (docs/scale.md)"]
 
 
 def test_one_worker_and_no_scheduler_runs_here() -> None:

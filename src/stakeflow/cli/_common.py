@@ -21,7 +21,7 @@ from ..io.flags import error_lines
 from ..scenario import Scenario, load
 from ..scenario.errors import StakeflowError, one_line
 from ..scenario.numbers import money_text, short_amount
-from ..valuation.parameters import DEFAULT_CHUNK
+from ..valuation.parameters import DEFAULT_CHUNK, MAX_PATHS
 from ..valuation.progress import StagePosition
 
 # Piped or redirected output is read in full (by a file, a pager, another program): give tables the
@@ -61,6 +61,7 @@ Rate = Annotated[str | None, typer.Option("--rate", help="Continuous risk-free r
 ChunkSize = Annotated[str | None,
                       typer.Option("--chunk-size", help=f"Paths per unit of work (default {DEFAULT_CHUNK:,}).")]
 Antithetic = Annotated[bool, typer.Option("--antithetic", help="Antithetic variates (pairs z, -z).")]
+MaxPaths = Annotated[str | None, typer.Option("--max-paths", help=f"Most --paths allowed (default {MAX_PATHS:,}).")]
 ValuedEntity = Annotated[str | None, typer.Option(
     "--entity", help="Entity to value (default: exit entity or single root).")]
 

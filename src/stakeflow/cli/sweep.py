@@ -14,7 +14,7 @@ from ..io.atomic import write_all
 from ..io.frames import check_table_path, table_writer
 from ..scenario.errors import InputError
 from ..valuation.errors import ParameterError
-from ..valuation.parameters import DEFAULT_PATHS
+from ..valuation.parameters import DEFAULT_PATHS, MAX_PATHS, paths_within
 from ..valuation.progress import in_stage
 from . import _messages as M
 from ._app import app
@@ -23,6 +23,7 @@ from ._common import (
     ChunkSize,
     DistributionDate,
     EquityValue,
+    MaxPaths,
     Rate,
     ScenarioFile,
     ShowProgress,
@@ -56,6 +57,7 @@ def sweep(
     term: Term = None,
     rate: Rate = None,
     paths: str = typer.Option(None, "--paths", help=f"Monte Carlo paths per point (default {DEFAULT_PATHS:,})."),
+    max_paths: MaxPaths = None,
     seed: str = typer.Option(None, "--seed", help="Monte Carlo seed, the same at every point (default 0)."),
     chunk_size: ChunkSize = None,
     antithetic: Antithetic = False,
@@ -80,6 +82,8 @@ def sweep(
             check_plot_path(plot)
             if not plottable(len(grid)):
                 raise InputError(M.PLOT_AXES.format(count=len(grid)))
+        if method == "montecarlo" and paths is not None:
+            paths_within(paths, MAX_PATHS if max_paths is None else max_paths)
         stage = "paths simulated" if method == "montecarlo" else "points valued"
         with stages(show_progress(progress)) as update:
             res = run_sweep(sc, method, grid, equity_value=equity_value, volatility=volatility, term=term,

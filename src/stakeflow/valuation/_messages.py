@@ -90,6 +90,10 @@ LOGNORMAL_NEEDS_YEARS = "a lognormal exit value needs 'years' > 0 (its spread is
 NO_SCENARIOS = "'scenarios' needs at least one scenario"
 DUPLICATE_SCENARIO = "duplicate scenario name {name!r}"
 PWERM_DLOM_NEEDS = "{dlom} with {m} pwerm needs {volatility} and {term} for the discount"
+TOO_MANY_WORKERS = (
+    "{workers:bare} {value}: a cluster on this machine runs at most {most} worker processes ({per} a core, and it "
+    "has {cores}); for more, start workers on other machines and give {scheduler} (docs/scale.md)"
+)
 SCHEDULER_AND_WORKERS = "give {scheduler} or {workers}, not both (the scheduler's workers do the work)"
 SCHEDULER_UNREACHABLE = "cannot reach the Dask scheduler at {address} within {seconds:g} s: {detail}"
 SCHEDULER_NO_WORKERS = (

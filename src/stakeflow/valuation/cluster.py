@@ -29,6 +29,18 @@ if TYPE_CHECKING:
 CONNECT_TIMEOUT = 10.0
 """Seconds to wait for a scheduler to answer (and for it to have a worker) before giving up."""
 
+WORKERS_PER_CORE = 4
+"""Most local worker processes per core: each is a Python process of about 200 MB, and more of
+them than cores only share the same cores (a mistyped ``--workers 1e12`` would start processes
+until the machine gave out)."""
+
+
+def local_workers_most() -> int:
+    """The most worker processes :func:`local_cluster` starts on this machine."""
+    import os
+
+    return WORKERS_PER_CORE * (os.cpu_count() or 1)
+
 def connect(scheduler: str, timeout: float = CONNECT_TIMEOUT) -> Client:
     """A client of the scheduler at ``scheduler`` (``tcp://host:8786``), or an :class:`InputError`
     saying it could not be reached within ``timeout`` seconds or has no worker."""
@@ -102,6 +114,11 @@ def cluster(scheduler: str | None = None, workers: int | None = None, *,
     this process alone."""
     if scheduler and workers is not None and workers > 1:
         raise ParameterError(M.SCHEDULER_AND_WORKERS, scheduler=M.SCHEDULER, workers=M.WORKERS_PARAM)
+    if not scheduler and workers is not None and workers > local_workers_most():
+        import os
+
+        raise ParameterError(M.TOO_MANY_WORKERS, workers=M.WORKERS_PARAM, value=workers, most=local_workers_most(),
+                             per=WORKERS_PER_CORE, cores=os.cpu_count() or 1, scheduler=M.SCHEDULER)
     if not scheduler and (workers is None or workers <= 1):
         yield None
         return
@@ -153,5 +170,5 @@ def where(client: Client | None) -> str:
     return f"dask {address}".strip()
 
 
-__all__ = ["CONNECT_TIMEOUT", "ClusterError", "close", "cluster", "cluster_failures", "connect", "local_cluster",
-           "single_threaded", "where"]
+__all__ = ["CONNECT_TIMEOUT", "WORKERS_PER_CORE", "ClusterError", "close", "cluster", "cluster_failures", "connect", "local_cluster",
+           "local_workers_most", "single_threaded", "where"]
