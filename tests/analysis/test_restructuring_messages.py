@@ -150,3 +150,17 @@ def test_no_message_spells_a_flag() -> None:
     templates = {k: v for k, v in vars(M).items() if k.isupper() and isinstance(v, str)}
     assert templates and not [k for k, v in templates.items() if "--" in v]
     assert all(isinstance(v, Param) for k, v in vars(M).items() if k.isupper() and not isinstance(v, str))
+
+
+@pytest.mark.parametrize("scales", [[1, 0], []])
+def test_revenue_scales_a_python_caller_gives_are_checked_before_any_valuation(scales: list[float]) -> None:
+    # A zero factor divided by zero once everything else had run; none left the report's chart empty.
+    # The command line's --scales is read (and refused) by parse_scales first.
+    stages: list[str] = []
+    with pytest.raises(ParameterError) as err:
+        sf.analyze_restructuring(BEFORE, AFTER, scales=scales, paths=10,
+                                 progress=lambda stage, done, total: stages.append(stage))
+    assert stages == []
+    assert str(err.value) == f"scales must be one or more positive revenue scale factors, got {scales}"
+    assert error_lines(err.value) == [f"error: --scales must be one or more positive revenue scale factors, got "
+                                      f"{scales}"]

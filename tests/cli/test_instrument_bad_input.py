@@ -1,8 +1,8 @@
 """Every new bad input gives its own message, exit status 2, no traceback and no output file.
 
 Messages are matched against the constants they are written in (scenario/errors.py for the
-format, analysis/_instrument_messages.py for the commands), with the field path and line
-where the reader gives them.
+format, analysis/_instrument_messages.py for the commands), or written out where the command line
+words them itself (cli/_messages.py), with the field path and line where the reader gives them.
 """
 
 from __future__ import annotations
@@ -125,10 +125,11 @@ entities:
 
 EVENT_CASES = [
     (["waterfall", "{f}", "--exit", "5M", "--event", "merger=yes"], M.UNKNOWN_EVENT.format(name="merger", known="ipo")),
-    (["waterfall", "{f}", "--exit", "5M", "--event", "ipo=maybe"], M.EVENT_FORMAT.format(text="ipo=maybe")),
+    (["waterfall", "{f}", "--exit", "5M", "--event", "ipo=maybe"], "--event 'ipo=maybe': write NAME=yes or NAME=no"),
     (["contingent", "{f}", "--exit", "5M", "--probability", "ipo=150%"],
      M.PROBABILITY_RANGE.format(name="ipo", value="150%")),
-    (["contingent", "{f}", "--exit", "5M", "--probability", "ipo"], M.PROBABILITY_FORMAT.format(text="ipo")),
+    (["contingent", "{f}", "--exit", "5M", "--probability", "ipo"],
+     "--probability 'ipo': write NAME=P with P between 0 and 1 (e.g. restructuring=60%)"),
     (["contingent", "{f}", "--exit", "5M", "--probability", "merger=50%"],
      M.UNKNOWN_EVENT.format(name="merger", known="ipo")),
     (["contingent", "{f}", "--probability", "ipo=50%"],

@@ -8,6 +8,7 @@ from types import ModuleType
 import pytest
 import typer.main
 
+from stakeflow.analysis import _instrument_messages as IM
 from stakeflow.analysis import _restructuring_messages as RM
 from stakeflow.analysis import _sweep_messages as SM
 from stakeflow.cli import app
@@ -29,7 +30,7 @@ def declared(module: ModuleType) -> list[Param]:
     return [v for k, v in vars(module).items() if k.isupper() and isinstance(v, Param)]
 
 
-@pytest.mark.parametrize("module", [VM, RM, SM], ids=["valuation", "restructuring", "sweep"])
+@pytest.mark.parametrize("module", [VM, RM, SM, IM], ids=["valuation", "restructuring", "sweep", "instruments"])
 def test_every_parameter_a_message_names_is_a_flag_of_the_command_line(module: ModuleType) -> None:
     params = declared(module)
     assert params
@@ -43,4 +44,6 @@ def test_flags_that_are_not_the_keyword() -> None:
     assert flag(RM.TARGET) == flag(RM.EQUALS) == "--equals AMOUNT"
     assert flag(Params((RM.FIELD, RM.PARTY)), False) == "--field --party"
     assert flag(SM.GRID) == "--grid NAME=SPEC" and flag(SM.GRID, False) == "--grid"
+    assert flag(IM.INVESTMENTS) == "--invest HOLDER=AMOUNT" and flag(IM.P_EVENT, False) == "--probability"
+    assert flag(IM.CONVERSION_PRICE_DECIMALS) == "--conversion-price-decimals"
     assert set(FLAGS.values()) <= options()

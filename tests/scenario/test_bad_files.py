@@ -46,7 +46,7 @@ REQUIRED = {
     "no_entity", "nul_character", "surrogate_text", "error_on_line_100", "markup_and_emoji_in_ids",
     "sensitivity_shift_names_nothing",
     # The analysis plan of `stakeflow run`, read like a scenario file.
-    "plan_many_problems", "plan_invalid_yaml",
+    "plan_many_problems", "plan_invalid_yaml", "plan_numbers_and_shifts", "plan_parties_and_fields",
 }
 
 

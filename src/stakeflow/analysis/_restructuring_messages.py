@@ -31,11 +31,13 @@ NO_PROJECTION = (
     "{name} has no 'projection' section: valuing parties over time needs one (revenue, margin, "
     "discount rate, horizon; see docs/restructuring.md)"
 )
-PATHS = "{name:bare} must be a whole number of at least {least}, got {value}"
+WHOLE_AT_LEAST = "must be a whole number of at least {least}, got {value}"
+PATHS = "{name:bare} " + WHOLE_AT_LEAST
 DATED_YEARS = ("payouts on {dates} dates given {years} projected years and a terminal value: "
                "compile them for this projection")
 MAP_ITEM = "{mapping:bare} {item!r}: write old_id=new_id (e.g. {mapping:bare} openai_nonprofit=openai_foundation)"
-MAP_UNKNOWN = "{mapping:bare} {item!r}: {id!r} is not a party of {which} (its parties: {known})"
+NOT_A_PARTY = "{id!r} is not a party of {which} (its parties: {known})"
+MAP_UNKNOWN = "{mapping:bare} {item!r}: {detail}"
 PARTY_UNKNOWN = "party {party!r} receives nothing in {which} (its parties: {known})"
 FIELD_IN = "{which}: {detail}"
 FIELD_NOT_NUMBER = "{which}: {path}: is {kind}, not a number; name one number to solve for"
@@ -65,10 +67,14 @@ TARGET_ONE = "give exactly one of {before} or {target}"
 EQUALS_AMOUNT = "{equals:bare} {value!r}: {detail}"
 HORIZON_SHIFT = "horizon shifted to {value} years, outside 1 to {most}"
 SHIFT_UNKNOWN = "unknown assumption {name!r} (known: {known})"
-SHIFT_SPEC = "{shift:bare} {item!r}: write NAME or PATH=LOW:HIGH (e.g. projection.discount_rate=10%:20%)"
+SHIFT_FORM = "{item!r}: write NAME or PATH=LOW:HIGH (e.g. projection.discount_rate=10%:20%)"
+SHIFT_SPEC = "{shift:bare} {detail}"
 DASK_BOTH = "give {dask} or {scheduler}, not both"
 PLAN_FILE = "{path}: {detail}"
 PLAN_NOT_TEXT = "not a text file (UTF-8 expected)"
+PLAN_POSITIVE = "must be positive, got {value}"
+PLAN_NO_SCALES = "give at least one revenue scale factor (e.g. [0.5, 1, 2]), or leave revenue_scales out"
+PLAN_NO_EXITS = "give at least one exit value (e.g. [100B, 1T]), or leave exit_values out"
 NO_FAIR_STAKE_FIELD = (
     "cannot find a holding of {party!r} in {entity!r} to solve for; name the field in the analysis plan"
 )
@@ -76,6 +82,7 @@ BASIS = (
     "{basis:bare} must be total (everything the party receives) or structure (without contracts), got {value!r}"
 )
 SCALES = "{scales:bare} {value!r}: write positive revenue scale factors separated by commas, e.g. 0.5,1,2"
+SCALES_GIVEN = "{scales:bare} must be one or more positive revenue scale factors, got {value}"
 FIELD_NEEDS_PARTY = "{field:bare} needs {party:bare} (whose value the field should make whole)"
 NOT_A_STAKE = "{path}: is not a stock holding's share count, so it has no stake to set"
 NO_CONVERSION_CONTRACTS = "no_conversion: {detail}"

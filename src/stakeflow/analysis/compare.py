@@ -112,15 +112,24 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
     return out
 
 
-def check_mapping(mapping: Mapping[str, str], before: Scenario, after: Scenario) -> None:
-    """Every old id is a party of ``before``, every new id one of ``after``."""
+def mapping_problems(mapping: Mapping[str, str], before: Scenario, after: Scenario) -> dict[str, str]:
+    """What is wrong with each entry of ``mapping``, by old id: an old id that is not a party of
+    ``before``, or a new id that is not one of ``after``."""
     b = set(before.holder_ids) | set(before.entity_ids)
     a = set(after.holder_ids) | set(after.entity_ids)
+    out: dict[str, str] = {}
     for old, new in mapping.items():
         for party, parties, which in ((old, b, "BEFORE"), (new, a, "AFTER")):
             if party not in parties:
-                raise ParameterError(M.MAP_UNKNOWN, mapping=M.MAPPING, item=f"{old}={new}", id=party, which=which,
-                                     known=", ".join(sorted(parties)))
+                out[old] = M.NOT_A_PARTY.format(id=party, which=which, known=", ".join(sorted(parties)))
+                break
+    return out
+
+
+def check_mapping(mapping: Mapping[str, str], before: Scenario, after: Scenario) -> None:
+    """Every old id is a party of ``before``, every new id one of ``after``."""
+    for old, detail in mapping_problems(mapping, before, after).items():
+        raise ParameterError(M.MAP_UNKNOWN, mapping=M.MAPPING, item=f"{old}={mapping[old]}", detail=detail)
 
 
 def transfers(joint: JointValues, mapping: Mapping[str, str], before: int = 0,
@@ -169,4 +178,4 @@ def compare(
     )
 
 
-__all__ = ["Comparison", "Transfer", "check_mapping", "compare", "parse_mapping", "transfers"]
+__all__ = ["Comparison", "Transfer", "check_mapping", "compare", "mapping_problems", "parse_mapping", "transfers"]

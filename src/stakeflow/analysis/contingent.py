@@ -31,6 +31,7 @@ from ..engine.instruments import accrual_date, owed
 from ..scenario.errors import InputError
 from ..scenario.models import Entity, Holding, NoteClass, PreferredClass, SafeClass, Scenario, StockClass, make_class
 from ..scenario.numbers import NumberError, parse_number
+from ..valuation.errors import ParameterError
 from . import _instrument_messages as M
 
 if TYPE_CHECKING:
@@ -124,7 +125,8 @@ def resolve(sc: Scenario, happens: Mapping[str, bool]) -> Scenario:
     return Scenario(**{**_fields(sc), "entities": entities})
 
 
-def _probability(name: str, value: Any) -> Fraction:
+def probability(name: str, value: Any) -> Fraction:
+    """The probability ``value`` (any spelling of SPEC §1: ``0.6``, ``60%``) that event ``name`` happens."""
     try:
         p = parse_number(value)
     except NumberError:
@@ -142,17 +144,17 @@ def scenarios_for(sc: Scenario, p_event: Any) -> list[Outcome]:
     if not known:
         raise InputError(M.NO_EVENTS)
     if isinstance(p_event, Mapping):
-        probs = {str(k): _probability(str(k), v) for k, v in p_event.items()}
+        probs = {str(k): probability(str(k), v) for k, v in p_event.items()}
         for name in probs:
             if name not in known:
                 raise InputError(M.UNKNOWN_EVENT.format(name=name, known=", ".join(known)))
         for name in known:
             if name not in probs:
-                raise InputError(M.MISSING_OUTCOME.format(name=name))
+                raise ParameterError(M.MISSING_PROBABILITY, name=name, p_event=M.P_EVENT, known=", ".join(known))
     elif len(known) == 1:
-        probs = {known[0]: _probability(known[0], p_event)}
+        probs = {known[0]: probability(known[0], p_event)}
     else:
-        raise InputError(M.PROBABILITY_PER_EVENT.format(known=", ".join(known)))
+        raise ParameterError(M.PROBABILITY_PER_EVENT, p_event=M.P_EVENT, known=", ".join(known))
     out: list[Outcome] = []
     for combo in product((True, False), repeat=len(known)):
         happens = dict(zip(known, combo, strict=True))
@@ -299,34 +301,6 @@ def value_contingent(sc: Scenario, p_event: Any, method: Callable[[Scenario], Va
     return contingent_valuation(sc, p_event, method).to_json()
 
 
-def settle(sc: Scenario, items: Iterable[str]) -> Scenario:
-    """``stakeflow waterfall --event NAME=yes|no``: the scenario with those events settled."""
-    return resolve(sc, parse_outcomes(items))
-
-
-def parse_outcomes(items: Iterable[str]) -> dict[str, bool]:
-    """``["restructuring=yes"]`` → ``{"restructuring": True}``."""
-    out: dict[str, bool] = {}
-    for text in items:
-        name, sep, value = text.partition("=")
-        v = value.strip().lower()
-        if not sep or not name.strip() or v not in ("yes", "no", "true", "false"):
-            raise InputError(M.EVENT_FORMAT.format(text=text))
-        out[name.strip()] = v in ("yes", "true")
-    return out
-
-
-def parse_probabilities(items: Iterable[str]) -> dict[str, Fraction]:
-    """``["restructuring=60%"]`` → ``{"restructuring": 3/5}``."""
-    out: dict[str, Fraction] = {}
-    for text in items:
-        name, sep, value = text.partition("=")
-        if not sep or not name.strip() or not value.strip():
-            raise InputError(M.PROBABILITY_FORMAT.format(text=text))
-        out[name.strip()] = _probability(name.strip(), value.strip())
-    return out
-
-
 __all__ = [
     "ContingentValuation",
     "ContingentWaterfall",
@@ -335,11 +309,9 @@ __all__ = [
     "contingent_valuation",
     "contingent_waterfall",
     "events",
-    "parse_outcomes",
-    "parse_probabilities",
+    "probability",
     "resolve",
     "scenarios_for",
-    "settle",
     "value_contingent",
     "weighted",
 ]

@@ -23,14 +23,14 @@ import datetime as dt
 import html
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
 from ..engine import waterfall
 from ..payoff import PayoffCurve, payoff_curve
@@ -38,20 +38,30 @@ from ..scenario import load
 from ..scenario.errors import InputError
 from ..scenario.fields import Field as ScenarioField
 from ..scenario.fields import FieldPathError, locate, numeric_fields
-from ..scenario.loader import parse_model
+from ..scenario.loader import Located, parse_located
 from ..scenario.models import Amount, Scenario
 from ..valuation.errors import ParameterError
 from ..valuation.progress import Advance, StagePosition, counted, in_stage
 from . import _restructuring_messages as M
 from .branches import Branches, NoConversion, branches
 from .breakeven import StakeBreakEven, breakeven, count
-from .compare import Comparison, check_mapping, compare
+from .compare import Comparison, check_mapping, compare, mapping_problems
 from .contracts import TermRow, timeline
 from .control import ControlResult, analyze_control
 from .projection import projection_of
 from .projection_bands import BAND_PATHS, ProjectionBands, projection_bands
-from .sensitivity import REVENUE_SCALES, FairStake, Sensitivity, Shift, default_shifts, parse_shift, sensitivity
-from .solve import Basis, SolveResult, check_basis, holding_stake, solve_field
+from .sensitivity import (
+    REVENUE_SCALES,
+    FairStake,
+    Sensitivity,
+    Shift,
+    check_scales,
+    check_shifts,
+    default_shifts,
+    sensitivity,
+    shift_of,
+)
+from .solve import Basis, SolveResult, check_basis, holding_stake, number_field, solve_field
 from .values import JointValues, PathCache
 
 if TYPE_CHECKING:
@@ -99,6 +109,37 @@ class ShiftSpec(_PlanModel):
 
 def _short(x: Fraction) -> str:
     return f"{float(x):.0%}" if abs(x) < 1 else f"{float(x):,.4g}"
+
+
+def _shift_text(text: str) -> str:
+    """A shift written as text (``growth``, ``PATH=LOW:HIGH``) reads as one, or is a problem of its line."""
+    try:
+        shift_of(text)
+    except InputError as exc:
+        raise ValueError(str(exc)) from None
+    return text
+
+
+PlanShift = Annotated[
+    Annotated[str, AfterValidator(_shift_text), Tag("[text]")] | Annotated[ShiftSpec, Tag("[field]")],
+    Discriminator(lambda item: "[field]" if isinstance(item, dict | ShiftSpec) else "[text]"),
+]
+"""A plan's shift: a name or ``PATH=LOW:HIGH``, or a :class:`ShiftSpec` mapping (tagged as the
+scenario's caps are, so a problem is said once, of the form given)."""
+
+
+def _at_least(least: int) -> AfterValidator:
+    def check(n: int) -> int:
+        if n < least:
+            raise ValueError(M.WHOLE_AT_LEAST.format(least=least, value=n))
+        return n
+    return AfterValidator(check)
+
+
+def _positive(x: float) -> float:
+    if x <= 0:
+        raise ValueError(M.PLAN_POSITIVE.format(value=f"{x:g}"))
+    return x
 
 
 class Estimate(_PlanModel):
@@ -174,20 +215,41 @@ class Plan(_PlanModel):
     fair_stakes: list[TargetSpec] = Field(default_factory=list)
     exit_values: list[Amount] | None = None
     valuations: list[Mark] = Field(default_factory=list)
-    shifts: list[str | ShiftSpec] | None = None
-    revenue_scales: list[float] = Field(default_factory=lambda: list(REVENUE_SCALES))
-    paths: int = RUN_PATHS
-    sensitivity_paths: int = SENSITIVITY_PATHS
-    breakeven_paths: int = BREAKEVEN_PATHS
-    seed: int = RUN_SEED
+    shifts: list[PlanShift] | None = None
+    revenue_scales: list[Annotated[float, AfterValidator(_positive)]] = Field(
+        default_factory=lambda: list(REVENUE_SCALES))
+    paths: Annotated[int, _at_least(2)] = RUN_PATHS
+    sensitivity_paths: Annotated[int, _at_least(2)] = SENSITIVITY_PATHS
+    breakeven_paths: Annotated[int, _at_least(0)] = BREAKEVEN_PATHS
+    """0: no break-even."""
+    seed: Annotated[int, _at_least(0)] = RUN_SEED
     notes: list[str] = Field(default_factory=list)
     no_conversion: NoConversion | None = None
     estimates: list[Estimate] = Field(default_factory=list)
     governance: list[GovernanceRow] = Field(default_factory=list)
 
+    @field_validator("revenue_scales")
+    @classmethod
+    def _some_scales(cls, scales: list[float]) -> list[float]:
+        if not scales:
+            raise ValueError(M.PLAN_NO_SCALES)
+        return scales
+
+    @field_validator("exit_values")
+    @classmethod
+    def _some_exits(cls, values: list[Fraction] | None) -> list[Fraction] | None:
+        if values is not None and not values:
+            raise ValueError(M.PLAN_NO_EXITS)
+        return values
+
 
 def read_plan(path: str | Path) -> tuple[Plan, Path]:
     """Read an analysis plan; returns it and the folder its file names are relative to."""
+    plan, folder, _ = _read_plan(path)
+    return plan, folder
+
+
+def _read_plan(path: str | Path) -> tuple[Plan, Path, Located]:
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
@@ -195,8 +257,33 @@ def read_plan(path: str | Path) -> tuple[Plan, Path]:
         raise InputError(M.PLAN_FILE.format(path=p, detail=exc.strerror or exc)) from None
     except UnicodeDecodeError:
         raise InputError(M.PLAN_FILE.format(path=p, detail=M.PLAN_NOT_TEXT)) from None
-    plan = parse_model(text, Plan, str(p))
-    return plan, p.parent
+    plan, where = parse_located(text, Plan, str(p))
+    return plan, p.parent, where
+
+
+def plan_problems(plan: Plan, before: Scenario, after: Scenario, *, overridden: Collection[str] = (),
+                  with_sensitivity: bool = True) -> list[tuple[str, str]]:
+    """What is wrong with ``plan`` given its two structures, as ``(field path, message)``: an entry of
+    its ``map`` (unless ``overridden`` by the caller's mapping) naming a party of neither, a fair
+    stake's field that is not a number of AFTER, and, when the sensitivity runs, a shift of a field
+    that is not a number of either structure."""
+    mapping = {old: new for old, new in plan.map.items() if old not in overridden}
+    out = [(f"map.{old}", detail) for old, detail in mapping_problems(mapping, before, after).items()]
+    for i, t in enumerate(plan.fair_stakes):
+        try:
+            number_field(after, t.field, "AFTER")
+        except InputError as exc:
+            out.append((f"fair_stakes[{i}].field", str(exc)))
+    for i, s in enumerate(plan.shifts or () if with_sensitivity else ()):
+        try:
+            check_shifts([_shift(s)], before, after)
+        except InputError as exc:
+            out.append((f"shifts[{i}].field" if isinstance(s, ShiftSpec) else f"shifts[{i}]", str(exc)))
+    return out
+
+
+def _shift(item: str | ShiftSpec) -> Shift:
+    return item.shift() if isinstance(item, ShiftSpec) else shift_of(item)
 
 
 def flagship_plan() -> Path:
@@ -558,6 +645,9 @@ def analyze(
     in which the conversion fails."""
     mapping = dict(mapping or {})
     check_mapping(mapping, before, after)
+    if with_sensitivity:  # checked now rather than after the valuations
+        check_shifts(shifts if shifts is not None else default_shifts(), before, after)
+        check_scales(scales)
     projection_of(before)
     projection_of(after)
     targets = list(targets) if targets is not None else default_targets(before, after, mapping)
@@ -632,15 +722,17 @@ def analyze_plan(path: str | Path, *, paths: int | None = None, seed: int | None
                  with_sensitivity: bool = True, client: Any = None, progress: StagePosition | None = None,
                  mapping: dict[str, str] | None = None) -> Restructuring:
     """Run the analysis a plan file describes (``paths``, ``seed`` and ``mapping`` override the plan's)."""
-    plan, folder = read_plan(path)
+    plan, folder, where = _read_plan(path)
     sizes = RunSizes.of(paths, seed, base=RunSizes(plan.paths, plan.sensitivity_paths, plan.breakeven_paths, plan.seed))
     before = load(folder / plan.before)
     after = load(folder / plan.after)
+    problems = plan_problems(plan, before, after, overridden=mapping or {}, with_sensitivity=with_sensitivity)
+    if problems:
+        raise where.error(problems)
     targets = [FairStake(t.party, t.field, t.basis, float(t.reported) if t.reported is not None else None, t.label)
                for t in plan.fair_stakes] or None
     sources = [t.source for t in plan.fair_stakes] or None
-    shifts = ([s.shift() if isinstance(s, ShiftSpec) else parse_shift(s) for s in plan.shifts]
-              if plan.shifts is not None else None)
+    shifts = [_shift(s) for s in plan.shifts] if plan.shifts is not None else None
     return analyze(
         before, after, mapping={**plan.map, **(mapping or {})}, targets=targets, sources=sources,
         exit_values=list(plan.exit_values) if plan.exit_values is not None else None, marks=plan.valuations,
@@ -658,4 +750,4 @@ __all__ = ["BREAKEVEN_PATHS", "DEFAULT_EXITS", "RUN_PATHS", "RUN_SEED", "SENSITI
            "WAITING_SENSITIVITY_LEAST", "WAITING_SENSITIVITY_SHARE", "Assumption", "Estimate", "FairStakeResult",
            "GovernanceRow", "Mark", "Payouts", "Plan", "Restructuring", "RunSizes", "StaticSplit", "analyze",
            "analyze_plan", "assumptions", "default_targets", "fair_stake_targets", "flagship_plan", "payouts",
-           "read_plan", "static_split"]
+           "plan_problems", "read_plan", "static_split"]

@@ -62,10 +62,11 @@ from ..scenario.models import (
     InstrumentClass,
     Scenario,
 )
+from ..valuation.errors import ParameterError
 from . import _instrument_messages as M
 from .antidilution import Adjustment, adjustments
 from .exact_linear import solve_exact
-from .round_options import check_id, decimals, number, parse_investments, positive
+from .round_options import check_anti_dilution, check_id, decimals, investment, number, positive
 from .round_rewrite import RoundChanges, scenario_after
 
 if TYPE_CHECKING:
@@ -324,35 +325,37 @@ def price_round(
     price on ``E + x`` alone (the SAFE and note shares then dilute the new money too, as in the
     original YC SAFE primer's example).
     """
+    check_anti_dilution(anti_dilution)
     ent = resolve_entity(sc, entity)
     if not ent.is_equity:
         raise InputError(M.NOT_EQUITY.format(id=ent.id))
-    v = positive(pre_money, "--pre-money")
-    money = {check_id(h, "investor"): positive(a, f"--invest {h}") for h, a in investments.items()}
+    v = positive(pre_money, M.PRE_MONEY)
+    money = {check_id(h, "investor"): investment(h, a) for h, a in investments.items()}
     if not money:
-        raise InputError(M.NO_INVESTMENT)
+        raise ParameterError(M.NO_INVESTMENT, investments=M.INVESTMENTS)
     for h in money:
         if h == ent.id:
             raise InputError(M.INVEST_SELF.format(id=h))
-    check_id(new_class, "--new-class")
+    check_id(new_class, M.NEW_CLASS)
     if any(c.id == new_class for c in ent.classes or ()):
-        raise InputError(M.NEW_CLASS_EXISTS.format(id=new_class, entity=ent.id))
+        raise ParameterError(M.NEW_CLASS_EXISTS, id=new_class, entity=ent.id, new_class=M.NEW_CLASS)
     target: Fraction | None = None
     if pool_target is not None:
         if pool_class is None:
-            raise InputError(M.POOL_TARGET_NEEDS_CLASS)
-        target = number(pool_target, "--pool-target")
+            raise ParameterError(M.POOL_TARGET_NEEDS_CLASS, pool_target=M.POOL_TARGET, pool_class=M.POOL_CLASS)
+        target = number(pool_target, M.POOL_TARGET)
         if not 0 <= target < 1:
-            raise InputError(M.POOL_TARGET_RANGE.format(value=pool_target))
+            raise ParameterError(M.POOL_TARGET_RANGE, pool_target=M.POOL_TARGET, value=pool_target)
     if pool_class is not None:
-        check_id(pool_class, "--pool-class")
+        check_id(pool_class, M.POOL_CLASS)
         existing = next((c for c in ent.classes or () if c.id == pool_class), None)
         if existing is not None and not existing.is_pool:
-            raise InputError(M.POOL_CLASS_KIND.format(id=pool_class, kind=existing.kind, entity=ent.id))
-    price_decimals = None if exact else decimals(price_decimals, "--price-decimals")
+            raise ParameterError(M.POOL_CLASS_KIND, pool_class=M.POOL_CLASS, id=pool_class, kind=existing.kind,
+                                 entity=ent.id)
+    price_decimals = None if exact else decimals(price_decimals, M.PRICE_DECIMALS)
     conv_decimals = None if exact else decimals(
         price_decimals if conversion_price_decimals is None else conversion_price_decimals,
-        "--conversion-price-decimals")
+        M.CONVERSION_PRICE_DECIMALS)
     on = date or accrual_date(sc)
     total = sum(money.values(), Fraction(0))
 
@@ -434,4 +437,4 @@ def _by_holder(ent: Entity) -> dict[str, Fraction]:
     return out
 
 
-__all__ = ["Conversion", "RoundResult", "parse_investments", "price_round", "round_down"]
+__all__ = ["Conversion", "RoundResult", "price_round", "round_down"]

@@ -164,6 +164,12 @@ def check_shifts(shifts: Sequence[Shift], before: Scenario, after: Scenario) -> 
                 raise InputError(M.FIELD_NOT_NUMBER.format(which=which, path=s.path, kind=_kind(value)))
 
 
+def check_scales(scales: Sequence[float]) -> None:
+    """Revenue scale factors: one or more, each positive."""
+    if not scales or any(k <= 0 for k in scales):
+        raise ParameterError(M.SCALES_GIVEN, scales=M.SCALES_PARAM, value=list(scales))
+
+
 def default_shifts() -> list[Shift]:
     """The main assumptions of a projection, each moved down and up."""
     return [
@@ -194,7 +200,12 @@ def parse_scales(text: str) -> list[float]:
     return factors
 
 
-def parse_shift(text: str) -> Shift:
+class ShiftFormError(InputError):
+    """A shift not written ``NAME`` or ``PATH=LOW:HIGH``; the message says so without saying where
+    it was given (``shift``, ``--shift``, a plan's ``shifts[2]``)."""
+
+
+def shift_of(text: str) -> Shift:
     """``NAME`` (one of the default shifts) or ``PATH=LOW:HIGH`` (set a field to each value)."""
     from ..scenario.numbers import NumberError, parse_number
 
@@ -207,12 +218,20 @@ def parse_shift(text: str) -> Shift:
     path, _, values = text.partition("=")
     low, sep, high = values.partition(":")
     if not sep or not path.strip():
-        raise ParameterError(M.SHIFT_SPEC, shift=M.SHIFT, item=text)
+        raise ShiftFormError(M.SHIFT_FORM.format(item=text))
     try:
         lo, hi = parse_number(low.strip()), parse_number(high.strip())
     except NumberError:
-        raise ParameterError(M.SHIFT_SPEC, shift=M.SHIFT, item=text) from None
+        raise ShiftFormError(M.SHIFT_FORM.format(item=text)) from None
     return Shift(path.strip(), path.strip(), "set", lo, hi, path.strip(), low.strip(), high.strip())
+
+
+def parse_shift(text: str) -> Shift:
+    """The parameter ``shift`` (``--shift``): :func:`shift_of`, a mistake in its form naming it."""
+    try:
+        return shift_of(text)
+    except ShiftFormError as exc:
+        raise ParameterError(M.SHIFT_SPEC, shift=M.SHIFT, detail=exc) from None
 
 
 @dataclass(frozen=True)
@@ -346,6 +365,7 @@ def sensitivity(
     mapping = dict(mapping or {})
     shifts = list(shifts) if shifts is not None else default_shifts()
     check_shifts(shifts, before, after)
+    check_scales(scales)
     targets = list(targets)
     tasks: list[Task] = [(before, after, targets, mapping, paths, seed)]
     for s in shifts:
@@ -377,4 +397,5 @@ def dask_client(dask: bool, scheduler: str | None) -> Client | None:
 
 
 __all__ = ["POINT_PATHS", "POINT_SEED", "REVENUE_SCALES", "Bar", "FairStake", "Point", "Sensitivity", "Shift",
-           "dask_client", "default_shifts", "evaluate_point", "parse_scales", "parse_shift", "run_tasks", "sensitivity"]
+           "ShiftFormError", "check_scales", "check_shifts", "dask_client", "default_shifts", "evaluate_point",
+           "parse_scales", "parse_shift", "run_tasks", "sensitivity", "shift_of"]

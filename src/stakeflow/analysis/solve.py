@@ -40,6 +40,7 @@ from typing import Any, Literal, get_args
 from scipy.optimize import brentq
 
 from ..scenario.errors import InputError, ScenarioError
+from ..scenario.fields import Field as ScenarioField
 from ..scenario.fields import FieldPathError, locate, raw, replace, replace_all
 from ..scenario.models import Scenario
 from ..scenario.numbers import short_amount
@@ -305,13 +306,19 @@ class _Moves:
         return math.isfinite(self.lo) and math.isfinite(self.hi)
 
 
-def _field_moves(sc: Scenario, field: str, which: str) -> _Moves:
+def number_field(sc: Scenario, field: str, which: str) -> ScenarioField:
+    """The field at path ``field`` of structure ``which`` (``AFTER``), a number to solve for."""
     try:
         f = locate(sc, field)
     except FieldPathError as exc:
         raise InputError(M.FIELD_IN.format(which=which, detail=exc)) from None
     if not _is_number(f.value):
         raise InputError(M.FIELD_NOT_NUMBER.format(which=which, path=field, kind=_kind(f.value)))
+    return f
+
+
+def _field_moves(sc: Scenario, field: str, which: str) -> _Moves:
+    f = number_field(sc, field, which)
     x0 = float(f.value)
     to_shares = _stake_to_shares(sc, field)
     if to_shares is not None:
@@ -672,6 +679,7 @@ __all__ = [
     "cap_paths",
     "field_range",
     "holding_stake",
+    "number_field",
     "party_value",
     "solve",
     "solve_field",

@@ -12,3 +12,10 @@ REPORT_FOLDER = "cannot write the report to {path}: folder {folder} does not exi
 PLOT_AXES = (
     "--plot draws one axis (lines) or two (a heatmap), and this sweep has {count}: write the table with -o instead"
 )
+
+INVEST_FORMAT = "--invest {text!r}: write HOLDER=AMOUNT, e.g. --invest lead=4M"
+INVEST_TWICE = "investor {id!r} is given twice; give one --invest per investor"
+ROUND_DATE = "--date {text!r} is not a date (write YYYY-MM-DD, e.g. 2025-06-30)"
+EVENT_FORMAT = "--event {text!r}: write NAME=yes or NAME=no"
+PROBABILITY_FORMAT = "--probability {text!r}: write NAME=P with P between 0 and 1 (e.g. restructuring=60%)"
+EXIT_OR_PWERM = "give --exit VALUE (exact waterfalls) or --pwerm SCENARIOS.yaml, one of them"

@@ -4,16 +4,30 @@ of their events, at one exit (exact waterfalls) or through a PWERM scenarios fil
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
+from fractions import Fraction
 from pathlib import Path
 
 import typer
 
-from ..analysis.contingent import contingent_pwerm, contingent_waterfall, parse_probabilities
+from ..analysis.contingent import contingent_pwerm, contingent_waterfall
+from ..analysis.contingent import probability as probability_of
 from ..engine import exit_value_for
 from ..scenario.errors import InputError, NoExitValue
-from . import _messages as M
+from . import _messages as CM
 from ._app import app
 from ._common import Entity, JsonOut, ScenarioFile, console, emit_json, load_scenario, money, table, user_errors
+
+
+def probabilities(items: Iterable[str]) -> dict[str, Fraction]:
+    """``--probability restructuring=60%`` → ``{"restructuring": 3/5}``."""
+    out: dict[str, Fraction] = {}
+    for text in items:
+        name, sep, value = text.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise InputError(CM.PROBABILITY_FORMAT.format(text=text))
+        out[name.strip()] = probability_of(name.strip(), value.strip())
+    return out
 
 
 @app.command()
@@ -30,12 +44,12 @@ def contingent(
     in each outcome and the probability-weighted expectation."""
     sc = load_scenario(file)
     with user_errors():
-        probs = parse_probabilities(probability)
+        probs = probabilities(probability)
         if exit_ is None and pwerm is None:
             with contextlib.suppress(NoExitValue):
                 exit_ = str(exit_value_for(sc))
         if (exit_ is None) == (pwerm is None):
-            raise InputError(M.EXIT_OR_PWERM)
+            raise InputError(CM.EXIT_OR_PWERM)
         if pwerm is None:
             res = contingent_waterfall(sc, exit_, probs, entity)
             if json_out:
@@ -59,4 +73,4 @@ def contingent(
     console.print(table(f"{valued.entity}: present values by outcome ({valued.method})", cols, rows))
 
 
-__all__ = ["contingent"]
+__all__ = ["contingent", "probabilities"]

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from fractions import Fraction
 from pathlib import Path
-from typing import get_args
 
 import typer
 
-from ..analysis.rounds import RoundResult, parse_investments, price_round
+from ..analysis.round_options import check_anti_dilution, investment
+from ..analysis.rounds import RoundResult, price_round
 from ..io._messages import NO_FOLDER
 from ..io.atomic import write_text
 from ..io.scenario_yaml import dump_scenario
 from ..io.tables import export, inputs, round_tables
 from ..scenario.errors import InputError
-from ..scenario.models import AntiDilution
+from . import _messages as CM
 from ._app import app
 from ._common import (
     CsvOut,
@@ -31,9 +33,6 @@ from ._common import (
     user_errors,
 )
 
-_METHODS = get_args(AntiDilution)
-"""The anti-dilution methods of the format (SPEC §3), listed once in the scenario model."""
-
 
 def _date(text: str | None) -> dt.date | None:
     if text is None:
@@ -41,7 +40,21 @@ def _date(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"--date {text!r} is not a date (write YYYY-MM-DD, e.g. 2025-06-30)") from None
+        raise InputError(CM.ROUND_DATE.format(text=text)) from None
+
+
+def investments(items: Iterable[str]) -> dict[str, Fraction]:
+    """``--invest lead=4M --invest others=1M`` → ``{"lead": 4000000, "others": 1000000}``."""
+    out: dict[str, Fraction] = {}
+    for text in items:
+        holder, sep, amount = text.partition("=")
+        holder = holder.strip()
+        if not sep or not holder or not amount.strip():
+            raise InputError(CM.INVEST_FORMAT.format(text=text))
+        if holder in out:
+            raise InputError(CM.INVEST_TWICE.format(id=holder))
+        out[holder] = investment(holder, amount.strip())
+    return out
 
 
 @app.command("round")
@@ -77,10 +90,9 @@ def round_(
     increase and the conversions included). With -o, the scenario after the round is written."""
     sc = load_scenario(file)
     with user_errors():
-        if anti_dilution not in _METHODS:
-            raise InputError(f"--anti-dilution {anti_dilution!r} is not one of {', '.join(_METHODS)}")
+        check_anti_dilution(anti_dilution)  # named before any mistake in --invest
         res = price_round(
-            sc, pre_money, parse_investments(invest), entity=entity, new_class=new_class, class_name=name,
+            sc, pre_money, investments(invest), entity=entity, new_class=new_class, class_name=name,
             pool_class=pool_class, pool_target=pool_target, pool_holder=pool_holder, seniority=seniority,
             anti_dilution=anti_dilution, price_decimals=price_decimals,
             conversion_price_decimals=conversion_decimals, exact=exact, date=_date(date),
@@ -137,4 +149,4 @@ def show(r: RoundResult) -> None:
                         rows))
 
 
-__all__ = ["round_", "show"]
+__all__ = ["investments", "round_", "show"]

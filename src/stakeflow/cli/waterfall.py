@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import typer
 
-from ..analysis.contingent import settle
+from ..analysis.contingent import resolve
 from ..engine import WaterfallResult, exit_amount, exit_value_for
 from ..engine import waterfall as run_waterfall
 from ..engine.result import EquityFlow
@@ -12,6 +14,7 @@ from ..io.flags import error_lines
 from ..io.tables import export, inputs, waterfall_tables
 from ..scenario import Scenario
 from ..scenario.errors import InputError, NoExitValue
+from . import _messages as CM
 from ._app import app
 from ._common import (
     CsvOut,
@@ -52,6 +55,18 @@ def exit_values(exit_: str | None, exits: str | None, sc: Scenario) -> list[obje
         fail_in_file([NO_EXIT])
 
 
+def outcomes(items: Iterable[str]) -> dict[str, bool]:
+    """``--event restructuring=no`` → ``{"restructuring": False}``: the events settled."""
+    out: dict[str, bool] = {}
+    for text in items:
+        name, sep, value = text.partition("=")
+        v = value.strip().lower()
+        if not sep or not name.strip() or v not in ("yes", "no", "true", "false"):
+            raise InputError(CM.EVENT_FORMAT.format(text=text))
+        out[name.strip()] = v in ("yes", "true")
+    return out
+
+
 @app.command()
 def waterfall(
     file: ScenarioFile,
@@ -68,7 +83,7 @@ def waterfall(
     sc = load_scenario(file, date)
     if event:
         with user_errors():
-            sc = settle(sc, event)
+            sc = resolve(sc, outcomes(event))
     values = exit_values(exit_, exits, sc)
     problems = []
     for v in values:
@@ -121,4 +136,4 @@ def show_many(results: list[WaterfallResult]) -> None:
     console.print(table(f"{first.entity}: payouts by exit value ({first.currency})", cols, rows))
 
 
-__all__ = ["InputError", "exit_values", "waterfall"]
+__all__ = ["InputError", "exit_values", "outcomes", "waterfall"]

@@ -17,10 +17,14 @@ FLAGS = {
     "mapping": "--map",
     "before": "--equals-value-in",
     "target": "--equals",
+    "investments": "--invest",
+    "p_event": "--probability",
 }
 """Flags not spelled ``--`` + the parameter's name with ``-`` for ``_``. ``before`` and ``target``
 are the structure and the amount a solve matches (``solve_field``'s keywords); elsewhere BEFORE
-is the command line's first file, named in messages as such, never as a parameter."""
+is the command line's first file, named in messages as such, never as a parameter. A round's
+``investments`` are given one ``--invest`` per investor, the events' ``p_event`` one
+``--probability`` per event."""
 
 
 def flag(p: Param | Params, with_metavar: bool = True) -> str:

@@ -8,6 +8,7 @@ of every key and item so that errors can name it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -199,7 +200,7 @@ def _parse_problem(exc: yaml.MarkedYAMLError) -> Problem:
     return Problem("", f"not valid YAML or JSON: {exc.problem or exc}", line)
 
 
-def line_of(lines: dict[Loc, int], loc: Loc) -> int | None:
+def line_of(lines: Mapping[Loc, int], loc: Loc) -> int | None:
     """The line of ``loc`` or of its nearest ancestor that has one."""
     loc = tuple(loc)
     while loc:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from . import errors as E
+from ._base import FrozenMap
 from ._located import from_pydantic
 from ._yaml import Loc, line_of, read_tree
 from .errors import Problem, ScenarioError
@@ -67,9 +70,29 @@ def parse_model(text: str, model: type[Model], source: str) -> Model:
     """Read YAML or JSON ``text`` as ``model`` (another file format of the package: an analysis
     plan, PWERM scenarios, a law of terminal values), every problem located as in a scenario
     file: a :class:`ScenarioError` whose lines are ``error: SOURCE:LINE: path: message``."""
+    return parse_located(text, model, source)[0]
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where the fields of a file read by :func:`parse_located` lie, so that a problem found
+    after reading (a plan's party that is not in the structure it names) is located like the
+    reader's own."""
+
+    source: str
+    lines: Mapping[Loc, int]
+
+    def error(self, problems: Iterable[tuple[str, str]]) -> ScenarioError:
+        """``(field path, message)`` pairs as one :class:`ScenarioError`, each on its field's line."""
+        return ScenarioError([Problem(path, message, line_of(self.lines, parse_path(path)))
+                              for path, message in problems], self.source)
+
+
+def parse_located(text: str, model: type[Model], source: str) -> tuple[Model, Located]:
+    """:func:`parse_model`, with where each field of ``text`` lies."""
     tree, lines = _mapping(text, source, E.NOT_A_MAPPING)
     try:
-        return model.model_validate(tree)
+        return model.model_validate(tree), Located(source, FrozenMap(lines))
     except ValidationError as exc:
         raise ScenarioError(from_pydantic(exc, tree, lines, model), source) from None
 

@@ -170,5 +170,5 @@ def where(client: Client | None) -> str:
     return f"dask {address}".strip()
 
 
-__all__ = ["CONNECT_TIMEOUT", "WORKERS_PER_CORE", "ClusterError", "close", "cluster", "cluster_failures", "connect", "local_cluster",
-           "local_workers_most", "single_threaded", "where"]
+__all__ = ["CONNECT_TIMEOUT", "WORKERS_PER_CORE", "ClusterError", "close", "cluster", "cluster_failures", "connect",
+           "local_cluster", "local_workers_most", "single_threaded", "where"]
