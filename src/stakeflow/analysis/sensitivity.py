@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..scenario.errors import InputError
-from ..scenario.fields import FieldPathError, locate, raw
+from ..scenario.fields import FieldPathError, is_number, kind_of, locate, raw
 from ..scenario.models import Scenario
 from ..scenario.projection import MAX_HORIZON
 from ..valuation import _messages as VM
@@ -28,7 +28,7 @@ from ..valuation.cluster import where
 from ..valuation.errors import ParameterError
 from ..valuation.progress import Advance
 from . import _restructuring_messages as M
-from .solve import Basis, SolveResult, _is_number, _kind, solve_field
+from .solve import Basis, SolveResult, solve_field
 from .values import JointValues, PathCache, joint_values
 
 if TYPE_CHECKING:
@@ -160,8 +160,8 @@ def check_shifts(shifts: Sequence[Shift], before: Scenario, after: Scenario) -> 
         if not found:
             raise InputError(M.FIELD_IN.format(which="AFTER", detail=first))
         for which, value in found:
-            if not _is_number(value):
-                raise InputError(M.FIELD_NOT_NUMBER.format(which=which, path=s.path, kind=_kind(value)))
+            if not is_number(value):
+                raise InputError(M.FIELD_NOT_NUMBER.format(which=which, path=s.path, kind=kind_of(value)))
 
 
 def check_scales(scales: Sequence[float]) -> None:

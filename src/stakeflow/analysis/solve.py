@@ -41,7 +41,7 @@ from scipy.optimize import brentq
 
 from ..scenario.errors import InputError, ScenarioError
 from ..scenario.fields import Field as ScenarioField
-from ..scenario.fields import FieldPathError, locate, raw, replace, replace_all
+from ..scenario.fields import FieldPathError, is_number, kind_of, locate, raw, replace, replace_all
 from ..scenario.models import Scenario
 from ..scenario.numbers import short_amount
 from ..valuation.errors import ParameterError
@@ -247,27 +247,11 @@ def cap_paths(sc: Scenario) -> list[str]:
         for j, tier in enumerate(ent.get("distribution") or []):
             for claimant, cap in (tier.get("caps") or {}).items():
                 where = f"entities[{ent['id']}].distribution[{j}].caps.{claimant}"
-                if _is_number(cap):
+                if is_number(cap):
                     out.append(where)
                 elif isinstance(cap, dict):
-                    out += [f"{where}.{k}" for k in ("amount", "multiple") if _is_number(cap.get(k))]
+                    out += [f"{where}.{k}" for k in ("amount", "multiple") if is_number(cap.get(k))]
     return out
-
-
-def _is_number(x: Any) -> bool:
-    return isinstance(x, Fraction | int) and not isinstance(x, bool)
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, dict):
-        return f"a mapping (its keys: {', '.join(map(str, value)) or 'none'})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, str):
-        return f"text ({value!r})"
-    return f"a {type(value).__name__}"
 
 
 def _exact(x: float) -> Fraction | int:
@@ -312,8 +296,8 @@ def number_field(sc: Scenario, field: str, which: str) -> ScenarioField:
         f = locate(sc, field)
     except FieldPathError as exc:
         raise InputError(M.FIELD_IN.format(which=which, detail=exc)) from None
-    if not _is_number(f.value):
-        raise InputError(M.FIELD_NOT_NUMBER.format(which=which, path=field, kind=_kind(f.value)))
+    if not is_number(f.value):
+        raise InputError(M.FIELD_NOT_NUMBER.format(which=which, path=field, kind=kind_of(f.value)))
     return f
 
 
@@ -368,8 +352,8 @@ def _scale_moves(sc: Scenario, scale: str | Sequence[str], which: str) -> _Moves
         except FieldPathError as exc:
             raise ParameterError(M.SCALE_FIELD, scale=M.SCALE, which=which, detail=str(exc)) from None
         numbers = f.value if isinstance(f.value, list) else [f.value]
-        if not numbers or not all(_is_number(x) for x in numbers):
-            raise ParameterError(M.SCALE_NOT_NUMBER, scale=M.SCALE, which=which, path=path, kind=_kind(f.value))
+        if not numbers or not all(is_number(x) for x in numbers):
+            raise ParameterError(M.SCALE_NOT_NUMBER, scale=M.SCALE, which=which, path=path, kind=kind_of(f.value))
         if f.loc in seen:
             raise ParameterError(M.SCALE_TWICE, scale=M.SCALE, path=path, other=seen[f.loc])
         seen[f.loc] = path

@@ -191,7 +191,7 @@ def _walk(node: Any, loc: tuple[str | int, ...], path: str, out: list[Field]) ->
     if isinstance(node, Mapping):
         for k, v in node.items():
             _walk(v, (*loc, k), f"{path}.{k}" if path else str(k), out)
-    elif isinstance(node, list) and node and all(_is_number(x) for x in node):
+    elif isinstance(node, list) and node and all(is_number(x) for x in node):
         out.append(Field(path, loc, list(node)))  # a schedule: one value per year
     elif isinstance(node, list):
         keys = [_item_key(x) for x in node]
@@ -203,12 +203,27 @@ def _walk(node: Any, loc: tuple[str | int, ...], path: str, out: list[Field]) ->
             plain = key is not None and keys.count(keys[i]) == 1 and " " not in key and "." not in key
             sel = key if plain and key is not None else str(i)
             _walk(item, (*loc, i), f"{path}[{sel}]", out)
-    elif _is_number(node) or isinstance(node, dt.date):
+    elif is_number(node) or isinstance(node, dt.date):
         out.append(Field(path, loc, node))
 
 
-def _is_number(x: Any) -> bool:
+def is_number(x: Any) -> bool:
+    """Whether a field's value (as :func:`raw` gives it) is one number: not a schedule, a date,
+    a flag or text."""
     return isinstance(x, Fraction | int) and not isinstance(x, bool)
+
+
+def kind_of(value: Any) -> str:
+    """What a field's value is, said for a message about a field that should be a number."""
+    if isinstance(value, dict):
+        return f"a mapping (its keys: {', '.join(map(str, value)) or 'none'})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, str):
+        return f"text ({value!r})"
+    return f"a {type(value).__name__}"
 
 
 SECTIONS = ("entities", "projection", "contracts", "exit")
@@ -224,5 +239,5 @@ def numeric_fields(sc: Scenario, sections: tuple[str, ...] = SECTIONS) -> list[F
     return out
 
 
-__all__ = ["Field", "FieldPathError", "get_number", "locate", "locate_in", "numeric_fields", "parse", "raw", "replace",
-           "replace_all"]
+__all__ = ["Field", "FieldPathError", "get_number", "is_number", "kind_of", "locate", "locate_in", "numeric_fields",
+           "parse", "raw", "replace", "replace_all"]
