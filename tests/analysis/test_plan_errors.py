@@ -135,3 +135,14 @@ def test_the_command_line_says_the_same_lines(tmp_path: Path) -> None:
     assert out.exit_code == 2 and out.stdout == ""
     assert out.stderr == "".join(f"{line}\n" for line in info.value.lines())
     assert "--" not in out.stderr
+
+
+def test_a_no_conversion_weight_is_a_probability(tmp_path: Path) -> None:
+    # The weight x mixes the two outcomes, x·(conversion fails) + (1 − x)·(after): 150% is no probability.
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("before: a.yaml\nafter: b.yaml\nno_conversion:\n  contracts: []\n  weights: [25%, 150%]\n")
+    with pytest.raises(ScenarioError) as info:
+        read_plan(plan)
+    assert info.value.lines() == [
+        f"error: {plan}:5: no_conversion.weights: a weight is the probability that the conversion fails, "
+        "from 0% to 100%; got 1.5"]

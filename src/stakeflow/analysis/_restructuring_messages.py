@@ -85,4 +85,5 @@ SCALES = "{scales:bare} {value!r}: write positive revenue scale factors separate
 SCALES_GIVEN = "{scales:bare} must be one or more positive revenue scale factors, got {value}"
 FIELD_NEEDS_PARTY = "{field:bare} needs {party:bare} (whose value the field should make whole)"
 NOT_A_STAKE = "{path}: is not a stock holding's share count, so it has no stake to set"
+NO_CONVERSION_WEIGHT = "a weight is the probability that the conversion fails, from 0% to 100%; got {value:.4g}"
 NO_CONVERSION_CONTRACTS = "no_conversion: {detail}"

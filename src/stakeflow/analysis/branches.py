@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..scenario.contracts import Contract
 from ..scenario.errors import InputError, ScenarioError
@@ -44,6 +44,15 @@ class NoConversion(BaseModel):
     contracts: list[dict[str, Any]]
     sources: dict[str, str] = Field(default_factory=dict)
     weights: list[Amount] = Field(default_factory=lambda: [0.25, 0.5, 0.75])  # type: ignore[arg-type, return-value]
+
+    @field_validator("weights")
+    @classmethod
+    def _probabilities(cls, weights: list[Amount]) -> list[Amount]:
+        # A weight is the chance that the conversion fails: the value is x·(failed) + (1 − x)·(after).
+        for w in weights:
+            if not 0 <= w <= 1:
+                raise ValueError(M.NO_CONVERSION_WEIGHT.format(value=float(w)))
+        return weights
 
 
 def failed(before: Scenario, spec: NoConversion) -> Scenario:
