@@ -17,9 +17,8 @@ import stakeflow as sf
 from stakeflow.engine.result import EquityFlow
 from stakeflow.payoff import payoff_curve
 
-SAMPLES = Path("/work/shared/ocf-samples/v1.2.0")
-if not SAMPLES.is_dir():  # the checkout next to the shared folder
-    SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "ocf-samples" / "v1.2.0"
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "ocf-samples" / "v1.2.0"
+"""The OCF sample files, in the shared folder beside the checkout (as the shared cases are)."""
 
 FILES = {
     "stakeholders": ("Stakeholders.ocf.json", "OCF_STAKEHOLDERS_FILE"),
