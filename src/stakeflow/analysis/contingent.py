@@ -30,7 +30,7 @@ from ..engine import WaterfallResult, waterfall
 from ..engine.instruments import accrual_date, owed
 from ..scenario.errors import InputError
 from ..scenario.models import Entity, Holding, NoteClass, PreferredClass, SafeClass, Scenario, StockClass, make_class
-from ..scenario.numbers import NumberError, parse_number
+from ..scenario.numbers import NumberError, Spelled, parse_number
 from ..valuation.errors import ParameterError
 from . import _instrument_messages as M
 
@@ -136,7 +136,7 @@ def probability(name: str, value: Any) -> Fraction:
     return p
 
 
-def scenarios_for(sc: Scenario, p_event: Any) -> list[Outcome]:
+def scenarios_for(sc: Scenario, p_event: Spelled | Mapping[str, Spelled]) -> list[Outcome]:
     """The resolved scenarios and their weights: for one event, ``[(happens, p), (does not, 1 − p)]``;
     for several (``p_event`` a mapping event → probability), every combination of independent
     outcomes, each weighted by the product of its probabilities."""
@@ -211,7 +211,8 @@ def weighted(values: Iterable[tuple[Fraction, Mapping[str, Fraction]]]) -> dict[
     return out
 
 
-def contingent_waterfall(sc: Scenario, exit_value: Any, p_event: Any, entity: str | None = None) -> ContingentWaterfall:
+def contingent_waterfall(sc: Scenario, exit_value: Spelled, p_event: Spelled | Mapping[str, Spelled],
+                         entity: str | None = None) -> ContingentWaterfall:
     """The exact waterfall at ``exit_value`` under each outcome of the events, and each holder's
     expected payout ``Σ_o p_o · payout_o``."""
     outcomes = scenarios_for(sc, p_event)

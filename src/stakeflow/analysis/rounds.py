@@ -63,6 +63,7 @@ from ..scenario.models import (
     Scenario,
 )
 from ..valuation.errors import ParameterError
+from ..valuation.parameters import Spelled
 from . import _instrument_messages as M
 from .antidilution import Adjustment, adjustments
 from .exact_linear import solve_exact
@@ -297,14 +298,14 @@ def _fully_diluted(ent: Entity) -> Fraction:
 
 def price_round(
     sc: Scenario,
-    pre_money: Any,
-    investments: Mapping[str, Any],
+    pre_money: Spelled,
+    investments: Mapping[str, Spelled],
     *,
     entity: str | None = None,
     new_class: str = "series_a",
     class_name: str | None = None,
     pool_class: str | None = None,
-    pool_target: Any = None,
+    pool_target: Spelled | None = None,
     pool_holder: str | None = None,
     seniority: int | None = None,
     anti_dilution: str = "none",

@@ -14,6 +14,7 @@ from ..io.flags import error_lines
 from ..io.tables import export, inputs, waterfall_tables
 from ..scenario import Scenario
 from ..scenario.errors import InputError, NoExitValue
+from ..scenario.numbers import Spelled
 from . import _messages as CM
 from ._app import app
 from ._common import (
@@ -38,12 +39,12 @@ from ._common import (
 NO_EXIT = "error: no exit value: give --exit VALUE (e.g. --exit 50M) or set exit.value in the file"
 
 
-def exit_values(exit_: str | None, exits: str | None, sc: Scenario) -> list[object]:
+def exit_values(exit_: str | None, exits: str | None, sc: Scenario) -> list[Spelled]:
     """The exit values asked for: ``--exit``, or ``--exits a,b,c``, else the file's ``exit.value``."""
     if exit_ is not None and exits is not None:
         fail(["error: give --exit or --exits, not both"])
     if exits is not None:
-        values: list[object] = [p.strip() for p in exits.split(",") if p.strip()]
+        values: list[Spelled] = [p.strip() for p in exits.split(",") if p.strip()]
         if not values:
             fail(["error: --exits needs at least one value, e.g. --exits 10M,50M,100M"])
         return values

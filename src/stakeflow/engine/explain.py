@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..scenario.models import Scenario
+from ..scenario.numbers import DateSpelled, Spelled
 from .ledger import Step
 from .lookthrough import exit_value_for, waterfall
 from .result import WaterfallResult
@@ -33,7 +34,8 @@ class Explanation:
         return self.result.explain_json()
 
 
-def explain(sc: Scenario, exit_value: Any = None, entity: str | None = None, date: Any = None) -> Explanation:
+def explain(sc: Scenario, exit_value: Spelled | None = None, entity: str | None = None,
+            date: DateSpelled | None = None) -> Explanation:
     """The waterfall of ``entity``'s proceeds at ``exit_value`` (default: the scenario's
     ``exit.value``, SPEC §7), distributed on ``date``, step by step."""
     return Explanation(waterfall(sc, exit_value_for(sc, exit_value), entity, explain=True, date=date))

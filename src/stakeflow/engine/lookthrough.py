@@ -11,7 +11,7 @@ from typing import Any
 from ..scenario import errors as E
 from ..scenario.errors import InputError, NoExitValue, StructureError
 from ..scenario.models import Entity, Exit, Scenario
-from ..scenario.numbers import NumberError, parse_number
+from ..scenario.numbers import DateSpelled, NumberError, Spelled, parse_number
 from ..scenario.validate import children
 from .claims import claims_of
 from .compiled import compiled, kept, tier_claimants
@@ -35,13 +35,13 @@ def read_amount(value: Any, error: Callable[[Any, str], Exception]) -> Fraction:
     return v
 
 
-def exit_amount(value: Any, label: str = "exit value") -> Fraction:
+def exit_amount(value: Spelled, label: str = "exit value") -> Fraction:
     """An exit value as the user wrote it (any spelling of SPEC §1), non-negative; ``label`` names
     it in a message."""
     return read_amount(value, lambda v, detail: InputError(E.EXIT_VALUE.format(label=label, value=v, detail=detail)))
 
 
-def exit_value_for(sc: Scenario, given: Any = None) -> Any:
+def exit_value_for(sc: Scenario, given: Spelled | None = None) -> Spelled:
     """The exit value a command works at (SPEC §7): ``given`` when it is, else the scenario's
     ``exit.value``; :class:`~stakeflow.scenario.errors.NoExitValue` when neither is set. The value
     is returned as written, for :func:`exit_amount` to read."""
@@ -52,7 +52,7 @@ def exit_value_for(sc: Scenario, given: Any = None) -> Any:
     raise NoExitValue(E.NO_EXIT)
 
 
-def exit_value_of(sc: Scenario, entity: str) -> Any | None:
+def exit_value_of(sc: Scenario, entity: str) -> Fraction | None:
     """The scenario's ``exit.value`` when it is ``entity``'s proceeds (``exit.entity`` unset or
     ``entity``), else None: where a chart of ``entity``'s payoffs marks or starts."""
     ex = sc.exit
@@ -61,7 +61,7 @@ def exit_value_of(sc: Scenario, entity: str) -> Any | None:
     return ex.value
 
 
-def distribution_date(value: Any) -> dt.date:
+def distribution_date(value: DateSpelled) -> dt.date:
     """A distribution date as the user wrote it (``YYYY-MM-DD``, or a date)."""
     if isinstance(value, dt.date):
         return value
@@ -126,8 +126,8 @@ def reachable(sc: Scenario, root: Entity) -> tuple[list[Entity], list[str]]:
     return [ents[i] for i in order], terminals
 
 
-def waterfall(sc: Scenario, exit_value: Any, entity: str | None = None, explain: bool = True,
-              date: Any = None) -> WaterfallResult:
+def waterfall(sc: Scenario, exit_value: Spelled, entity: str | None = None, explain: bool = True,
+              date: DateSpelled | None = None) -> WaterfallResult:
     """Who receives what, exactly, when ``entity``'s proceeds are ``exit_value``, distributed on
     ``date`` (default: ``exit.date``, else ``as_of``; SPEC §10).
 

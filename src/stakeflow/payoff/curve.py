@@ -16,6 +16,7 @@ from ..engine import at_date, exit_amount, reachable, reference_waterfall, resol
 from ..engine.compiled import CompiledEntity, compiled
 from ..engine.instruments import accrual_date
 from ..scenario.models import Entity, Scenario
+from ..scenario.numbers import DateSpelled
 from . import _messages as M
 from .bound import entity_bound
 from .kinks import KinkSearchError
@@ -313,7 +314,7 @@ def _resample(grid: list[Fraction], points: list[Fraction], vals: list[tuple[Fra
     return out_v, out_s
 
 
-def payoff_curve(sc: Scenario, entity: str | None = None, date: Any = None) -> PayoffCurve:
+def payoff_curve(sc: Scenario, entity: str | None = None, date: DateSpelled | None = None) -> PayoffCurve:
     """Compile ``entity``'s payoff curve (default: the scenario's exit entity or single root).
 
     One sweep per entity (:mod:`stakeflow.engine.regimes` for equity, the tier walk for tier

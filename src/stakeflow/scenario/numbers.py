@@ -8,11 +8,18 @@ fraction; a trailing ``x`` for a multiple.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
 from .errors import OUT_OF_RANGE
+
+Spelled = str | int | float | Fraction | Decimal
+"""A number in any spelling of SPEC §1: ``"60%"``, ``"25M"``, ``3``, ``0.04``, ``Fraction(1, 3)``."""
+
+DateSpelled = dt.date | str
+"""A date as a ``datetime.date`` or written ``YYYY-MM-DD``."""
 
 _SUFFIX = {
     "k": Fraction(10**3),

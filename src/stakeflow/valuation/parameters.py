@@ -16,18 +16,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from ..scenario.errors import InputError
-from ..scenario.numbers import NumberError, parse_number
+from ..scenario.numbers import NumberError, Spelled, parse_number
 from . import _messages as M
 from .errors import Param, ParameterError
 from .streams import BLOCK
-
-Spelled = str | int | float | Fraction | Decimal
-"""A number in any spelling of SPEC §1: ``"60%"``, ``"25M"``, ``3``, ``0.04``, ``Fraction(1, 3)``."""
 
 DEFAULT_PATHS = 1_000_000
 DEFAULT_SEED = 0
