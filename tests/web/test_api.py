@@ -428,3 +428,14 @@ def test_explorer_starts_at_the_files_exit_only_for_its_entity(client: TestClien
     vehicle = client.post("/api/explorer", json={"scenario": text, "entity": "vehicle"}).json()
     assert company["default_exit"] == 40_000_000.0
     assert vehicle["default_exit"] is None
+
+
+def test_validate_answers_the_command_lines_document(client: TestClient, tmp_path: Path) -> None:
+    path = tmp_path / "gust.yaml"
+    path.write_text(GUST)
+    r = client.post("/api/validate", json={"scenario": GUST})
+    assert r.status_code == 200
+    out = subprocess.run([STAKEFLOW, "validate", str(path), "--json"], capture_output=True, text=True)
+    assert out.returncode == 0, out
+    # The same document, the text named as every web answer names it.
+    assert r.json() == {**json.loads(out.stdout), "file": "scenario"}

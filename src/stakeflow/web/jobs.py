@@ -29,6 +29,7 @@ from ..payoff import payoff_curve
 from ..scenario import Scenario, loads
 from ..scenario._yaml import read_tree
 from ..scenario.errors import NoExitValue
+from ..scenario.validation import Validation
 from ..valuation.method import value as value_with
 from ..valuation.progress import Advance
 from . import _messages as M
@@ -57,9 +58,8 @@ def _exit(sc: Scenario, given: Any) -> Any:
 
 
 def validate(text: str) -> dict[str, Any]:
-    """Whether the text is a valid scenario, and its name (``stakeflow validate``)."""
-    sc = loads(text, SOURCE)
-    return {"valid": True, "name": sc.name}
+    """``stakeflow validate --json``'s document for the text, which it names ``scenario``."""
+    return Validation.of(loads(text, SOURCE), SOURCE).to_json()
 
 
 def waterfall(text: str, exit: Any = None, entity: str | None = None, date: Any = None) -> dict[str, Any]:

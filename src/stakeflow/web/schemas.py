@@ -4,7 +4,7 @@ every answer the app gives, errors included."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr, field_validator, model_validator
 
@@ -158,8 +158,14 @@ class AskCompare(_Strict):
 # --- answers (documentation of what the endpoints return) ------------------------------------
 
 class Valid(BaseModel):
+    """``stakeflow validate --json``: the text (``scenario``) is valid; its name, number of holders
+    and each entity's kind."""
+
+    file: str
     valid: bool
     name: str | None
+    holders: int
+    entities: dict[str, Literal["equity", "tiers", "terminal"]]
 
 
 class WaterfallDoc(BaseModel):
