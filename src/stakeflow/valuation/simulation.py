@@ -1,4 +1,5 @@
-"""Monte Carlo runs cut into chunks, on this process or on a Dask cluster, reduced in block order.
+"""Monte Carlo runs cut into chunks, on this process's threads or on a Dask cluster, reduced in
+block order.
 
 A **run** is one Monte Carlo estimate: a payout function (a compiled payoff curve), a law of
 the proceeds, a number of paths and a seed. Its paths are cut into blocks of
@@ -6,13 +7,16 @@ the proceeds, a number of paths and a seed. Its paths are cut into blocks of
 ``SeedSequence(seed)`` (``SeedSequence.spawn``), and the blocks are grouped into chunks of
 about ``chunk_size`` paths: a chunk is the unit of work, and returns the moments of each of its
 blocks. The blocks of a run are merged strictly left to right, so a run's numbers are a pure
-function of (payouts, law, paths, seed): the same on one process, on a local cluster or on a
-remote one, with any number of workers.
+function of (payouts, law, paths, seed): the same on one process, with any number of threads,
+on a local cluster or on a remote one, with any number of workers.
+
+On this process (:func:`simulate_runs` without a ``client``) the chunks run on a pool of threads,
+each chunk on one thread (:func:`_on_threads`), or one after another when there is one thread.
 
 On a cluster (:func:`simulate_runs` with a ``client``): every payout function is compiled once,
 here, and scattered to every worker (``Client.scatter(broadcast=True)``); consecutive chunks are
 grouped into tasks of up to sixteen chunks' worth of paths (so a sweep of many small points, or a
-long run, does not pay the scheduler's cost per chunk; a worker still holds one chunk at a time)
+long run, does not pay the scheduler's cost per chunk; a worker still holds one block at a time)
 and submitted with at most a window of tasks in flight; each chunk's moments are
 merged into its run's total as soon as every chunk before it has arrived, so this process holds
 only the few that arrived early and memory stays flat however many paths are asked for. A
