@@ -146,3 +146,17 @@ def test_a_no_conversion_weight_is_a_probability(tmp_path: Path) -> None:
     assert info.value.lines() == [
         f"error: {plan}:5: no_conversion.weights: a weight is the probability that the conversion fails, "
         "from 0% to 100%; got 1.5"]
+
+
+def test_a_fair_stake_for_a_party_the_new_structure_never_pays(tmp_path: Path) -> None:
+    # Found before any valuation, on the plan's line: it was one unlocated line after the first valuation.
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(f"before: {OPENAI / 'capped_profit_2025.yaml'}\nafter: {OPENAI / 'pbc_2025.yaml'}\n"
+                    "fair_stakes:\n  - party: microsof\n    field: entities[openai_group].holdings[microsoft].shares\n")
+    stages: list[str] = []
+    with pytest.raises(ScenarioError) as info:
+        analyze_plan(plan, paths=10, progress=lambda stage, done, total: stages.append(stage))
+    assert stages == []
+    assert info.value.lines() == [
+        f"error: {plan}:4: fair_stakes[0].party: party 'microsof' receives nothing in AFTER (its parties: "
+        "coreweave, employees_and_investors, microsoft, openai_foundation)"]

@@ -144,6 +144,12 @@ def projection_payouts(sc: Scenario) -> Curve:
     return payoff_curve(sc, p.entity)
 
 
+def receivers(sc: Scenario, curve: Curve) -> list[str]:
+    """Everyone :func:`present_values` can give a column: the holders the structure pays (``curve``
+    is its :func:`projection_payouts`), then each contract's payee, each once."""
+    return list(dict.fromkeys([*curve.holders, *(c.payee for c in sc.contracts if c.payee is not None)]))
+
+
 def structure_payouts(paths: Paths, curve: Curve) -> tuple[np.ndarray, np.ndarray]:
     """Each holder's yearly distributions ``(n, T, H)`` and terminal payout ``(n, H)``."""
     if isinstance(curve, DatedPayouts):
@@ -179,4 +185,4 @@ def present_values(sc: Scenario, paths: Paths, curve: Curve) -> tuple[list[tuple
 
 
 __all__ = ["Curve", "Paths", "distribution_dates", "event_years", "present_values", "projection_of",
-           "projection_payouts", "simulate", "structure_payouts"]
+           "projection_payouts", "receivers", "simulate", "structure_payouts"]

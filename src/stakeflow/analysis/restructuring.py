@@ -48,7 +48,7 @@ from .breakeven import StakeBreakEven, breakeven, count
 from .compare import Comparison, check_mapping, compare, mapping_problems
 from .contracts import TermRow, timeline
 from .control import ControlResult, analyze_control
-from .projection import projection_of
+from .projection import projection_of, projection_payouts, receivers
 from .projection_bands import BAND_PATHS, ProjectionBands, projection_bands
 from .sensitivity import (
     REVENUE_SCALES,
@@ -265,11 +265,15 @@ def plan_problems(plan: Plan, before: Scenario, after: Scenario, *, overridden: 
                   with_sensitivity: bool = True) -> list[tuple[str, str]]:
     """What is wrong with ``plan`` given its two structures, as ``(field path, message)``: an entry of
     its ``map`` (unless ``overridden`` by the caller's mapping) naming a party of neither, a fair
-    stake's field that is not a number of AFTER, and, when the sensitivity runs, a shift of a field
-    that is not a number of either structure."""
+    stake's party that AFTER does not pay or field that is not a number of AFTER, and, when the
+    sensitivity runs, a shift of a field that is not a number of either structure."""
     mapping = {old: new for old, new in plan.map.items() if old not in overridden}
     out = [(f"map.{old}", detail) for old, detail in mapping_problems(mapping, before, after).items()]
+    paid = _receivers(after) if plan.fair_stakes else None
     for i, t in enumerate(plan.fair_stakes):
+        if paid is not None and t.party not in paid:
+            out.append((f"fair_stakes[{i}].party",
+                        M.PARTY_UNKNOWN.format(party=t.party, which="AFTER", known=", ".join(sorted(paid)))))
         try:
             number_field(after, t.field, "AFTER")
         except InputError as exc:
@@ -280,6 +284,15 @@ def plan_problems(plan: Plan, before: Scenario, after: Scenario, *, overridden: 
         except InputError as exc:
             out.append((f"shifts[{i}].field" if isinstance(s, ShiftSpec) else f"shifts[{i}]", str(exc)))
     return out
+
+
+def _receivers(sc: Scenario) -> set[str] | None:
+    # Everyone the structure or a contract pays; None where there is no projection to value (an
+    # error said elsewhere) or its payoff cannot be compiled (said when the analysis compiles it).
+    try:
+        return set(receivers(sc, projection_payouts(sc)))
+    except InputError:
+        return None
 
 
 def _shift(item: str | ShiftSpec) -> Shift:
