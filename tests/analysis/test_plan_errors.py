@@ -160,3 +160,37 @@ def test_a_fair_stake_for_a_party_the_new_structure_never_pays(tmp_path: Path) -
     assert info.value.lines() == [
         f"error: {plan}:4: fair_stakes[0].party: party 'microsof' receives nothing in AFTER (its parties: "
         "coreweave, employees_and_investors, microsoft, openai_foundation)"]
+
+
+NO_CONVERSION = """before: {before}
+after: {after}
+no_conversion:
+  contracts:
+    - id: refund
+      kind: payment
+      payer: openai_global
+      payee: {payee}
+      total: {total}
+      start: 2026-10-02
+      end: 2026-10-02
+"""
+
+
+@pytest.mark.parametrize(("payee", "total", "line", "detail"), [
+    ("microsoft", "lots", 9, "no_conversion.contracts[0].total: 'lots' is not a number (write e.g. 2500000, "
+                             "2_500_000, 2.5M, 13B, 49% or 3x)"),
+    ("microsoftt", "1B", 8, "no_conversion.contracts[0].payee: unknown claimant 'microsoftt' (known holders and "
+                            "entities: coreweave, microsoft, openai_global, openai_gp, openai_nonprofit, "
+                            "other_investors)"),
+])
+def test_the_contracts_a_failed_conversion_adds_are_located_in_the_plan(tmp_path: Path, payee: str, total: str,
+                                                                        line: int, detail: str) -> None:
+    # Was one line naming neither the file nor the line, with the contract's index among BEFORE's own.
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(NO_CONVERSION.format(before=OPENAI / "capped_profit_2025.yaml", after=OPENAI / "pbc_2025.yaml",
+                                         payee=payee, total=total))
+    stages: list[str] = []
+    with pytest.raises(ScenarioError) as info:
+        analyze_plan(plan, paths=10, progress=lambda stage, done, total: stages.append(stage))
+    assert stages == []
+    assert info.value.lines() == [f"error: {plan}:{line}: {detail}"]

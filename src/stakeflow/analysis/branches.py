@@ -19,6 +19,7 @@ the paired standard error of the same paths.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..scenario.contracts import Contract
 from ..scenario.errors import InputError, ScenarioError
 from ..scenario.fields import raw
+from ..scenario.loader import from_tree
 from ..scenario.models import Amount, Scenario
 from . import _restructuring_messages as M
 from .solve import party_value_weights
@@ -55,12 +57,38 @@ class NoConversion(BaseModel):
         return weights
 
 
-def failed(before: Scenario, spec: NoConversion) -> Scenario:
-    """``before`` with the contracts that failure triggers, validated like a file."""
+def _failed_tree(before: Scenario, spec: NoConversion) -> dict[str, Any]:
     tree = raw(before)
     tree["contracts"] = [*tree.get("contracts", []), *spec.contracts]
     tree["sources"] = {**tree.get("sources", {}), **spec.sources}
     tree["name"] = f"{before.name or 'before'}: {spec.label.lower()}"
+    return tree
+
+
+def failure_problems(before: Scenario, spec: NoConversion) -> list[tuple[str, str]]:
+    """What is wrong with the contracts that failure triggers, as ``(path, message)`` with the
+    path in the plan (``no_conversion.contracts[1].payee``): every problem at once, for a plan's
+    located lines."""
+    tree = _failed_tree(before, spec)
+    try:
+        from_tree(tree)
+        return []
+    except ScenarioError as exc:
+        first = len(tree["contracts"]) - len(spec.contracts)
+        return [(_in_plan(p.path, first), p.message) for p in exc.problems]
+
+
+def _in_plan(path: str, first: int) -> str:
+    # contracts[k]… of the merged structure is no_conversion.contracts[k − first]… of the plan.
+    m = re.match(r"contracts\[(\d+)\](.*)", path)
+    if m and int(m.group(1)) >= first:
+        return f"no_conversion.contracts[{int(m.group(1)) - first}]{m.group(2)}"
+    return "no_conversion.sources" if path.startswith("sources") else "no_conversion"
+
+
+def failed(before: Scenario, spec: NoConversion) -> Scenario:
+    """``before`` with the contracts that failure triggers, validated like a file."""
+    tree = _failed_tree(before, spec)
     try:
         return Scenario.model_validate(tree)
     except ValidationError as exc:

@@ -43,7 +43,7 @@ from ..scenario.models import Amount, Scenario
 from ..valuation.errors import ParameterError
 from ..valuation.progress import Advance, StagePosition, counted, in_stage
 from . import _restructuring_messages as M
-from .branches import Branches, NoConversion, branches
+from .branches import Branches, NoConversion, branches, failure_problems
 from .breakeven import StakeBreakEven, breakeven, count
 from .compare import Comparison, check_mapping, compare, mapping_problems
 from .contracts import TermRow, timeline
@@ -265,8 +265,9 @@ def plan_problems(plan: Plan, before: Scenario, after: Scenario, *, overridden: 
                   with_sensitivity: bool = True) -> list[tuple[str, str]]:
     """What is wrong with ``plan`` given its two structures, as ``(field path, message)``: an entry of
     its ``map`` (unless ``overridden`` by the caller's mapping) naming a party of neither, a fair
-    stake's party that AFTER does not pay or field that is not a number of AFTER, and, when the
-    sensitivity runs, a shift of a field that is not a number of either structure."""
+    stake's party that AFTER does not pay or field that is not a number of AFTER, the contracts
+    ``no_conversion`` adds to BEFORE, and, when the sensitivity runs, a shift of a field that is
+    not a number of either structure."""
     mapping = {old: new for old, new in plan.map.items() if old not in overridden}
     out = [(f"map.{old}", detail) for old, detail in mapping_problems(mapping, before, after).items()]
     paid = _receivers(after) if plan.fair_stakes else None
@@ -278,6 +279,8 @@ def plan_problems(plan: Plan, before: Scenario, after: Scenario, *, overridden: 
             number_field(after, t.field, "AFTER")
         except InputError as exc:
             out.append((f"fair_stakes[{i}].field", str(exc)))
+    if plan.no_conversion is not None:
+        out += failure_problems(before, plan.no_conversion)
     for i, s in enumerate(plan.shifts or () if with_sensitivity else ()):
         try:
             check_shifts([_shift(s)], before, after)

@@ -44,12 +44,20 @@ def read_text(path: str | Path, what: str = "file") -> str:
 def loads(text: str, source: str = "<string>") -> Scenario:
     """Read and validate a scenario from YAML or JSON text."""
     tree, lines = _mapping(text, source, E.EMPTY_FILE)
+    return from_tree(tree, source, lines)
+
+
+def from_tree(tree: dict[str, Any], source: str = "<scenario>", lines: Mapping[Loc, int] | None = None) -> Scenario:
+    """Validate a scenario given as its tree (a file's mapping, or :func:`~stakeflow.scenario.fields.raw`
+    of another scenario, changed): a :class:`ScenarioError` with every problem by its field path,
+    on its line where ``lines`` says."""
+    where = dict(lines or {})
     try:
         return Scenario.model_validate(tree)
     except ValidationError as exc:
-        raise ScenarioError(from_pydantic(exc, tree, lines, Scenario), source) from None
+        raise ScenarioError(from_pydantic(exc, tree, where, Scenario), source) from None
     except ScenarioError as exc:
-        located = [Problem(p.path, p.message, line_of(lines, parse_path(p.path))) for p in exc.problems]
+        located = [Problem(p.path, p.message, line_of(where, parse_path(p.path))) for p in exc.problems]
         raise ScenarioError(located, source) from None
 
 
