@@ -194,3 +194,13 @@ def test_the_contracts_a_failed_conversion_adds_are_located_in_the_plan(tmp_path
         analyze_plan(plan, paths=10, progress=lambda stage, done, total: stages.append(stage))
     assert stages == []
     assert info.value.lines() == [f"error: {plan}:{line}: {detail}"]
+
+
+def test_text_where_a_plan_expects_text(tmp_path: Path) -> None:
+    # Was pydantic's own "Input should be a valid string".
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("before: a.yaml\nafter: b.yaml\nnotes: [[1, 2]]\nno_conversion:\n  label: [1]\n  contracts: []\n")
+    with pytest.raises(ScenarioError) as info:
+        read_plan(plan)
+    assert info.value.lines() == [f"error: {plan}:3: notes[0]: expected text, got a list",
+                                  f"error: {plan}:5: no_conversion.label: expected text, got a list"]

@@ -89,6 +89,8 @@ def _message(err: Any, loc: Loc, root: type[BaseModel]) -> str:
         return f"expected a number, got {err.get('input')!r}"
     if kind == "bool_type" or kind == "bool_parsing":
         return f"expected true or false, got {err.get('input')!r}"
+    if kind == "string_type":
+        return f"expected text, got {_describe(err.get('input'))}"
     if kind in ("list_type", "dict_type", "model_type", "model_attributes_type", "tuple_type"):
         want = {"list_type": "a list", "tuple_type": "a list", "dict_type": "a mapping"}.get(kind, "a mapping")
         return f"expected {want}, got {_describe(err.get('input'))}"
